@@ -1,0 +1,101 @@
+"""API plumbing: bearer auth, error shapes (API.md "Conventions"), readable JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.http import Http404
+from django.utils.translation import gettext
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+from ninja.security import HttpBearer
+
+from dozvon.accounts.services import user_for_token
+from dozvon.core import clock
+from dozvon.core.errors import Conflict, DomainError, RuleViolations
+
+log = logging.getLogger(__name__)
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """Cyrillic as is, not \\uXXXX (STACK-NOTES)."""
+
+    def render(self, request, data, *, response_status):
+        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token, now=clock.now())
+        if user is not None:
+            request.user = user
+        return user
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "form"}:
+        parts = parts[1:]
+        if parts and parts[0] in {"payload", "data", "body", "filters", "params"}:
+            parts = parts[1:]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (("." if out else "") + p)
+    return out or "body"
+
+
+def errors_response(api, request, errors: list[dict], status: int = 422):
+    return api.create_response(request, {"errors": errors}, status=status)
+
+
+def install_error_handlers(api) -> None:
+    def on_rules(request, exc: RuleViolations):
+        return errors_response(api, request, [v.as_dict() for v in exc.violations])
+
+    def on_conflict(request, exc: Conflict):
+        return api.create_response(
+            request,
+            {
+                "detail": gettext("The order was changed by someone else; reload it."),
+                "version": exc.current_version,
+            },
+            status=409,
+        )
+
+    def on_domain(request, exc: DomainError):
+        detail = {403: gettext("Forbidden."), 404: gettext("Not found.")}.get(exc.status, "")
+        return api.create_response(request, {"detail": detail}, status=exc.status)
+
+    def on_validation(request, exc: ValidationError):
+        errors = [
+            {
+                "rule": "input",
+                "field": _field_of(e.get("loc", ())),
+                "message": gettext("Invalid value: %(reason)s") % {"reason": e.get("msg", "")},
+            }
+            for e in exc.errors
+        ]
+        return errors_response(api, request, errors)
+
+    def on_http(request, exc: HttpError):
+        if isinstance(exc, AuthenticationError) or exc.status_code == 401:
+            return api.create_response(request, {"detail": gettext("Unauthorized.")}, status=401)
+        if exc.status_code == 400:  # malformed JSON body
+            return errors_response(
+                api,
+                request,
+                [{"rule": "input", "field": "body", "message": gettext("Malformed JSON body.")}],
+            )
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    def on_404(request, exc):
+        return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
+
+    api.add_exception_handler(RuleViolations, on_rules)
+    api.add_exception_handler(Conflict, on_conflict)
+    api.add_exception_handler(DomainError, on_domain)
+    api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(HttpError, on_http)
+    api.add_exception_handler(Http404, on_404)

@@ -1,0 +1,114 @@
+"""Outgoing shapes (API.md field names): money as decimal strings, times with offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dozvon.core.money import format_money
+from dozvon.customers.models import Customer
+from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.selectors import order_queue_code
+
+
+def iso(value: datetime | None, tz: str) -> str | None:
+    return value.astimezone(ZoneInfo(tz)).isoformat() if value else None
+
+
+def customer_out(c: Customer) -> dict[str, Any]:
+    phones = list(c.phones.all())
+    return {
+        "id": c.pk,
+        "type": c.type,
+        "vip": c.vip,
+        "name": c.full_name,
+        "surname": c.surname,
+        "first_name": c.first_name,
+        "patronymic": c.patronymic,
+        "gender": c.gender,
+        "phone": c.phone,
+        "phone_valid": c.phone_valid,
+        "extra_phones": [p.phone for p in phones if not p.is_main],
+        "email": c.email,
+        "payer_address": c.payer_address,
+        "recipient_address": c.recipient_address,
+        "operator_comment": c.operator_comment,
+        "customer_comment": c.customer_comment,
+    }
+
+
+def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
+    tz = o.project.time_zone
+    data: dict[str, Any] = {
+        "id": o.pk,
+        "project": o.project.slug,
+        "external_id": o.external_id,
+        "status": o.status,
+        "status_group": o.status_group,
+        "queue": order_queue_code(o, now=now),
+        "problem": o.problem,
+        "customer_name": o.customer_name,
+        "phone": o.phone,
+        "goods_total": format_money(o.goods_total),
+        "delivery_cost": format_money(o.delivery_cost),
+        "total": format_money(o.total),
+        "currency": o.currency,
+        "responsible": o.responsible.username if o.responsible_id else None,
+        "callback_at": iso(o.callback_at, tz),
+        "due_at": iso(o.due_at, tz),
+        "failed_calls": o.failed_calls,
+        "calls_total": o.calls_total,
+        "last_comment": o.last_comment,
+        "created_at": iso(o.created_at, tz),
+        "updated_at": iso(o.updated_at, tz),
+        "version": o.version,
+    }
+    if not full:
+        return data
+    data["customer"] = customer_out(o.customer)
+    data["items"] = [
+        {
+            "id": i.pk,
+            "sku": i.sku,
+            "name": i.name,
+            "quantity": i.quantity,
+            "price": format_money(i.unit_price),
+            "discount_percent": f"{i.discount_percent:.2f}",
+            "line_total": format_money(i.line_total),
+            "is_main": i.is_main,
+            "gift": i.is_gift,
+        }
+        for i in o.items.all()
+    ]
+    data.update(
+        {
+            "payment_method": o.payment_method,
+            "paid_amount": format_money(o.paid_amount),
+            "payment_status": o.payment_status,
+            "delivery_method": o.delivery_method,
+            "delivery_address": o.delivery_address,
+            "delivery_date": o.delivery_date.isoformat() if o.delivery_date else None,
+            "delivery_time_from": o.delivery_time_from.strftime("%H:%M")
+            if o.delivery_time_from
+            else None,
+            "delivery_time_to": o.delivery_time_to.strftime("%H:%M")
+            if o.delivery_time_to
+            else None,
+            "delivery_window_approved": o.delivery_window_approved,
+            "delivery_note": o.delivery_note,
+            "delivery_flag": o.delivery_flag,
+        }
+    )
+    return data
+
+
+def timeline_out(e: TimelineEntry, tz: str) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "kind": e.kind,
+        "at": iso(e.at, tz),
+        "actor": e.actor.username if e.actor_id else None,
+        "text": e.text,
+        "data": e.data,
+    }

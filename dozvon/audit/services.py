@@ -1,0 +1,39 @@
+"""X-12: the one way an audit row is written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dozvon.audit.models import AuditEntry
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target_type: str,
+    target_id: Any,
+    changes: dict[str, Any] | None = None,
+    project=None,
+    now: datetime,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        project=project,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        changes=_jsonable(changes or {}),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

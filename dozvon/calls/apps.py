@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallsConfig(AppConfig):
+    name = "dozvon.calls"
+    label = "calls"
+    verbose_name = _("Calls")

@@ -1,0 +1,36 @@
+"""X-8 call attempts: each with time, duration and result."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CallResult(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    INVALID_NUMBER = "invalid_number", _("Invalid number")
+    VOICEMAIL = "voicemail", _("Voicemail")
+
+
+class CallAttempt(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE)
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="calls")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField(_("started at"))
+    duration_s = models.PositiveIntegerField(_("duration, s"), default=0)
+    result = models.CharField(_("result"), max_length=16, choices=CallResult.choices)
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("call attempt")
+        verbose_name_plural = _("call attempts")
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["order", "started_at"], name="call_order_started")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.result}"

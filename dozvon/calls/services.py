@@ -1,0 +1,69 @@
+"""X-8: recording call attempts; they feed the queue and the status rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from dozvon.calls.models import CallAttempt, CallResult
+from dozvon.core.errors import RuleViolations, violation
+from dozvon.orders.models import TimelineKind
+from dozvon.orders.services import bump_version, lock_order, timeline_append
+from dozvon.playbooks.rules import FAILED_RESULTS
+from dozvon.projects.access import WORK
+
+MAX_CALL_SECONDS = 6 * 3600
+
+
+@transaction.atomic
+def call_attempt_record(
+    *,
+    order_id: int,
+    actor,
+    result: str,
+    started_at: datetime | None = None,
+    duration_s: int = 0,
+    now: datetime,
+) -> CallAttempt:
+    order = lock_order(order_id=order_id, actor=actor, action=WORK)
+    started_at = started_at or now
+    found = []
+    if result not in CallResult.values:
+        found.append(violation("X-8", "result", "Unknown call result %(code)s.", code=result))
+    if not 0 <= duration_s <= MAX_CALL_SECONDS:
+        found.append(violation("X-8", "duration_s", "The call duration is out of range."))
+    if started_at > now + timedelta(minutes=5):
+        found.append(violation("X-8", "started_at", "A call cannot start in the future."))
+    if started_at < order.created_at - timedelta(minutes=5):
+        found.append(violation("X-8", "started_at", "A call cannot precede the order."))
+    if found:
+        raise RuleViolations(found)
+    call = CallAttempt.objects.create(
+        project=order.project,
+        order=order,
+        operator=actor,
+        started_at=started_at,
+        duration_s=duration_s,
+        result=result,
+        created_at=now,
+    )
+    order.calls_total += 1
+    if result in FAILED_RESULTS:
+        order.failed_calls += 1
+    order.last_call_at = max(order.last_call_at or started_at, started_at)
+    bump_version(order, now, ["calls_total", "failed_calls", "last_call_at"])
+    timeline_append(
+        order=order,
+        kind=TimelineKind.CALL,
+        actor=actor,
+        text=str(CallResult(result).label),
+        data={
+            "call": call.pk,
+            "result": result,
+            "started_at": started_at.isoformat(),
+            "duration_s": duration_s,
+        },
+        now=now,
+    )
+    return call

@@ -1,0 +1,79 @@
+"""Domain errors with stable codes (STYLE "Errors carry a stable code").
+
+A refusal carries every violation at once; the API renders them as 422
+`{"errors": [{"rule", "field", "message"}]}`, the web UI next to each field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: the SPEC rule ID, the field to fix, a message key and its params.
+
+    `message` is an untranslated (English) message id; `render()` translates it into the
+    active language at the edge.
+    """
+
+    rule: str
+    field: str
+    message: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def render(self) -> str:
+        from django.utils.translation import gettext
+
+        text = gettext(self.message)
+        if self.params:
+            with suppress(KeyError, ValueError, TypeError):
+                text = text % dict(self.params)
+        return text
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "field": self.field, "message": self.render()}
+
+
+def violation(rule: str, field: str, message: str, **params: Any) -> Violation:
+    return Violation(rule=rule, field=field, message=message, params=tuple(sorted(params.items())))
+
+
+class DomainError(Exception):
+    """Base of every refusal the domain layer raises; never a 500."""
+
+    status = 422
+
+
+@dataclass
+class RuleViolations(DomainError):
+    violations: list[Violation] = field(default_factory=list)
+
+    def __init__(self, violations: Iterable[Violation]):
+        self.violations = list(violations)
+        super().__init__("; ".join(f"{v.rule}:{v.field}" for v in self.violations))
+
+
+class NotFound(DomainError):
+    """Absent or outside the caller's projects (never reveal which)."""
+
+    status = 404
+
+
+class Forbidden(DomainError):
+    """The caller may read this but not do this."""
+
+    status = 403
+
+
+class Conflict(DomainError):
+    """Stale `version` on an edit (optimistic concurrency)."""
+
+    status = 409
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(f"stale version; current is {current_version}")

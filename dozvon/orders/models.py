@@ -1,0 +1,182 @@
+"""X-5 orders with items, X-6 the append-only timeline.
+
+Status, problem and queue bucket are the playbook's own codes (strings), so new
+playbooks need no schema change; playbook-specific facts go to `extra`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Order(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="orders")
+    external_id = models.CharField(_("partner order id"), max_length=100, null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders"
+    )
+    customer_name = models.CharField(_("name as ordered"), max_length=300, blank=True, default="")
+    phone = models.CharField(_("phone as ordered"), max_length=32, blank=True, default="")
+
+    # playbook state
+    status = models.CharField(_("status"), max_length=40)
+    status_group = models.CharField(_("status group"), max_length=40)
+    problem = models.CharField(_("problem"), max_length=40, blank=True, default="")
+    bucket = models.CharField(
+        _("queue bucket"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("The playbook's queue family the order waits in; empty when not queued."),
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_orders",
+        verbose_name=_("responsible operator"),
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_orders",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    main_product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failed_calls = models.PositiveIntegerField(_("failed calls"), default=0)
+    calls_total = models.PositiveIntegerField(_("calls"), default=0)
+    last_call_at = models.DateTimeField(null=True, blank=True)
+    last_outcome_at = models.DateTimeField(null=True, blank=True)
+    last_comment = models.TextField(_("latest comment"), blank=True, default="")
+
+    # money (X-5)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    goods_total = models.DecimalField(
+        _("goods total"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    delivery_cost = models.DecimalField(
+        _("delivery cost"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    payment_method = models.CharField(_("payment method"), max_length=32, blank=True, default="")
+    paid_amount = models.DecimalField(
+        _("paid amount"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    payment_status = models.CharField(_("payment status"), max_length=32, blank=True, default="")
+
+    # delivery (COD-12/13, SHOP-7)
+    delivery_method = models.CharField(_("delivery method"), max_length=32, blank=True, default="")
+    delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    delivery_time_from = models.TimeField(_("delivery from"), null=True, blank=True)
+    delivery_time_to = models.TimeField(_("delivery to"), null=True, blank=True)
+    delivery_window_approved = models.BooleanField(
+        _("short window approved by delivery department"), default=False
+    )
+    delivery_note = models.TextField(_("note to delivery department"), blank=True, default="")
+    delivery_flag = models.BooleanField(_("red flag for delivery department"), default=False)
+
+    extra = models.JSONField(_("playbook data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="order_project_external_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["project", "bucket", "due_at"], name="order_queue"),
+            models.Index(fields=["project", "status"], name="order_status"),
+            models.Index(fields=["project", "-created_at", "-id"], name="order_newest"),
+            models.Index(fields=["customer"], name="order_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.customer_name}"
+
+
+class OrderItem(models.Model):
+    """An order line with frozen commercial facts (STYLE 5): unit price, discount, name."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount, %"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
+    is_main = models.BooleanField(_("main product"), default=False)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} × {self.quantity}"
+
+    @property
+    def is_gift(self) -> bool:
+        return self.discount_percent >= 100
+
+
+class TimelineKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    CALL = "call", _("Call")
+    STATUS = "status", _("Status")
+    MESSAGE = "message", _("Message")
+    AUTO = "auto", _("Automatic action")
+    EDIT = "edit", _("Edit")
+
+
+class TimelineEntry(models.Model):
+    """X-6: one ordered, append-only history per order. Never updated, never deleted."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(_("kind"), max_length=16, choices=TimelineKind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    text = models.TextField(_("text"), blank=True, default="")
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["order", "id"], name="timeline_order")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("the order timeline is append-only (X-6)")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("the order timeline is append-only (X-6)")

@@ -1,0 +1,131 @@
+"""Reads of orders, always through the caller's projects (404 outside them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from dozvon.core.errors import NotFound
+from dozvon.core.phones import parse_phone
+from dozvon.customers.models import CustomerPhone
+from dozvon.orders.models import Order, TimelineEntry
+from dozvon.playbooks import definition as engine
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.access import ensure_visible
+
+
+def order_get(*, order_id: int, actor) -> Order:
+    order = (
+        Order.objects.select_related("project", "project__playbook", "customer", "responsible")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    ensure_visible(actor, order.project)
+    return order
+
+
+def order_queue_code(order: Order, *, now: datetime) -> str | None:
+    """The tab the order shows in now (COD-1…6), derived from its bucket and arrival day."""
+    queue = engine.queue_of(
+        playbook_def(order.project.playbook),
+        bucket=order.bucket,
+        created_at=order.created_at,
+        failed_calls=order.failed_calls,
+        now=now,
+        tz=order.project.time_zone,
+    )
+    return queue.code if queue else None
+
+
+def phone_search_variants(text: str) -> set[str]:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    variants = {v for v in (parse_phone(text).e164, digits) if v}
+    return variants
+
+
+def order_list(
+    *,
+    project,
+    phone: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Order]:
+    """Newest first (API.md); phone in any format (X-4); `q` matches name, phone or id."""
+    qs = Order.objects.filter(project=project).select_related("customer", "responsible")
+    if phone:
+        customers = CustomerPhone.objects.filter(
+            project=project, phone__in=phone_search_variants(phone)
+        ).values("customer_id")
+        qs = qs.filter(customer_id__in=customers)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        q = q.strip()
+        cond = Q(customer_name__icontains=q) | Q(customer__surname__icontains=q)
+        if q.isdigit():
+            cond |= Q(pk=int(q)) | Q(external_id=q)
+        variants = phone_search_variants(q) if sum(ch.isdigit() for ch in q) >= 5 else set()
+        if variants:
+            cond |= Q(
+                customer_id__in=CustomerPhone.objects.filter(
+                    project=project, phone__in=variants
+                ).values("customer_id")
+            )
+        qs = qs.filter(cond)
+    return qs.order_by("-created_at", "-id")
+
+
+def order_other_orders(order: Order) -> QuerySet[Order]:
+    """COD-19 b/d: the same customer's other orders in the project."""
+    return (
+        Order.objects.filter(project=order.project, customer=order.customer)
+        .exclude(pk=order.pk)
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_timeline(order: Order) -> QuerySet[TimelineEntry]:
+    return TimelineEntry.objects.filter(order=order).select_related("actor").order_by("id")
+
+
+def _day_start(now: datetime, tz: str, days_ago: int) -> datetime:
+    from datetime import time as dtime
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    day = now.astimezone(zone).date() - timedelta(days=days_ago)
+    return datetime.combine(day, dtime(0, 0), tzinfo=zone)
+
+
+def queue_filter(queue: engine.QueueDef, *, now: datetime, tz: str) -> Q:
+    """The orders a tab holds (COD-1…6), as an index-friendly filter on bucket/created_at."""
+    cond = Q(bucket=queue.bucket)
+    bounds = {
+        "today": (0, None),
+        "yesterday": (1, 0),
+        "day_before": (2, 1),
+        "earlier": (None, 2),
+    }.get(queue.created)
+    if bounds:
+        since, until = bounds
+        if since is not None:
+            cond &= Q(created_at__gte=_day_start(now, tz, since))
+        if until is not None:
+            cond &= Q(created_at__lt=_day_start(now, tz, until))
+    if queue.min_failed_calls is not None:
+        cond &= Q(failed_calls__gte=queue.min_failed_calls)
+    if queue.max_failed_calls is not None:
+        cond &= Q(failed_calls__lte=queue.max_failed_calls)
+    return cond
+
+
+def queue_counts(*, project, now: datetime) -> list[tuple[engine.QueueDef, int]]:
+    pb = playbook_def(project.playbook)
+    base = Order.objects.filter(project=project)
+    return [
+        (q, base.filter(queue_filter(q, now=now, tz=project.time_zone)).count()) for q in pb.queues
+    ]

@@ -1,0 +1,374 @@
+"""A playbook file parsed into frozen dataclasses, and the pure engine over it.
+
+No ORM here: the service layer loads facts, calls `evaluate` and `route`, and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dozvon.core.errors import Violation
+from dozvon.playbooks import rules as R
+
+LANGS = ("ru", "uk", "en")
+
+# Fields an outcome may require or forbid: the outcome's own input and order fields.
+OUTCOME_FIELDS = frozenset(
+    {
+        "comment",
+        "problem",
+        "callback_at",
+        "payment_method",
+        "paid_amount",
+        "payment_status",
+        "delivery_method",
+        "delivery_address",
+        "delivery_date",
+        "delivery_time_from",
+        "delivery_time_to",
+        "delivery_window_approved",
+        "delivery_note",
+    }
+)
+TAKE_ORDERS = frozenset({"oldest_first", "list"})
+CREATED = frozenset({"any", "today", "yesterday", "day_before", "earlier"})
+ROLES = frozenset({"operator", "supervisor", "delivery"})
+
+
+class PlaybookError(ValueError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Names:
+    ru: str
+    uk: str
+    en: str
+
+    def get(self, lang: str | None) -> str:
+        return getattr(self, (lang or "ru")[:2], None) or self.ru
+
+    def as_dict(self) -> dict[str, str]:
+        return {"ru": self.ru, "uk": self.uk, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    rule: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    when_problem: tuple[str, ...] = ()
+    when_conversation: bool | None = None
+
+    def applies(self, ctx: R.OutcomeContext) -> bool:
+        if self.when_problem and ctx.problem not in self.when_problem:
+            return False
+        return self.when_conversation is None or self.when_conversation == ctx.had_conversation
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"check": self.name, "rule": self.rule, **self.params}
+        if self.when_problem:
+            data["when_problem"] = list(self.when_problem)
+        if self.when_conversation is not None:
+            data["when_conversation"] = self.when_conversation
+        return data
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an outcome sends the order: a queue bucket and when it is due again."""
+
+    bucket: str = ""
+    due: str = "none"  # none | now | callback_at
+    after_minutes: int = 0
+    min_failed_calls: int | None = None
+    max_failed_calls: int | None = None
+    callback_in_hours: float | None = None
+    within_today: bool = False
+    callback_default_days: int | None = None
+
+    def matches(self, failed_calls: int) -> bool:
+        if self.min_failed_calls is not None and failed_calls < self.min_failed_calls:
+            return False
+        return self.max_failed_calls is None or failed_calls <= self.max_failed_calls
+
+
+@dataclass(frozen=True)
+class OutcomeDef:
+    code: str
+    names: Names
+    rule: str
+    status: str
+    requires: tuple[str, ...] = ()
+    forbids: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    routes: tuple[Route, ...] = ()
+    roles: tuple[str, ...] = ("operator", "supervisor")
+
+
+@dataclass(frozen=True)
+class StatusDef:
+    code: str
+    group: str
+    names: Names
+    initial: bool = False
+
+
+@dataclass(frozen=True)
+class QueueDef:
+    code: str
+    names: Names
+    bucket: str
+    callable: bool = True
+    take: str = "list"
+    created: str = "any"
+    min_failed_calls: int | None = None
+    max_failed_calls: int | None = None
+    unassigned_only: bool = False
+
+
+@dataclass(frozen=True)
+class PlaybookDef:
+    code: str
+    version: int
+    names: Names
+    groups: Mapping[str, Names]
+    statuses: Mapping[str, StatusDef]
+    problems: Mapping[str, Names]
+    outcomes: Mapping[str, OutcomeDef]
+    queues: tuple[QueueDef, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def initial_status(self) -> StatusDef:
+        return next(s for s in self.statuses.values() if s.initial)
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def _names(raw: Any, where: str, problems: list[str]) -> Names:
+    if not isinstance(raw, Mapping) or any(not raw.get(lang) for lang in LANGS):
+        problems.append(f"{where}: name needs ru, uk and en")
+        return Names("?", "?", "?")
+    return Names(str(raw["ru"]), str(raw["uk"]), str(raw["en"]))
+
+
+def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
+    """Validate a playbook file's data; every problem is reported at once."""
+    problems: list[str] = []
+    code = str(data.get("code", ""))
+    if not code:
+        problems.append("code is missing")
+    groups = {
+        g["code"]: _names(g.get("name"), f"group {g.get('code')}", problems)
+        for g in data.get("groups", [])
+    }
+    statuses: dict[str, StatusDef] = {}
+    for s in data.get("statuses", []):
+        if s.get("group") not in groups:
+            problems.append(f"status {s.get('code')}: unknown group {s.get('group')!r}")
+        statuses[s["code"]] = StatusDef(
+            code=s["code"],
+            group=s.get("group", ""),
+            names=_names(s.get("name"), f"status {s['code']}", problems),
+            initial=bool(s.get("initial", False)),
+        )
+    if sum(1 for s in statuses.values() if s.initial) != 1:
+        problems.append("exactly one status must be initial")
+    problem_names = {
+        p["code"]: _names(p.get("name"), f"problem {p.get('code')}", problems)
+        for p in data.get("problems", [])
+    }
+    queues = tuple(_parse_queue(q, problems) for q in data.get("queues", []))
+    buckets = {q.bucket for q in queues}
+    outcomes: dict[str, OutcomeDef] = {}
+    for o in data.get("outcomes", []):
+        outcome = _parse_outcome(o, problems)
+        if outcome.status not in statuses:
+            problems.append(f"outcome {outcome.code}: unknown status {outcome.status!r}")
+        for p in outcome.problems:
+            if p not in problem_names:
+                problems.append(f"outcome {outcome.code}: unknown problem {p!r}")
+        for r in outcome.routes:
+            if r.bucket and r.bucket not in buckets:
+                problems.append(f"outcome {outcome.code}: no queue holds bucket {r.bucket!r}")
+        outcomes[outcome.code] = outcome
+    if problems:
+        raise PlaybookError(problems)
+    return PlaybookDef(
+        code=code,
+        version=int(data.get("version", 1)),
+        names=_names(data.get("name"), "playbook", problems),
+        groups=groups,
+        statuses=statuses,
+        problems=problem_names,
+        outcomes=outcomes,
+        queues=queues,
+        settings=dict(data.get("settings", {})),
+    )
+
+
+def _parse_queue(q: Mapping[str, Any], problems: list[str]) -> QueueDef:
+    queue = QueueDef(
+        code=q["code"],
+        names=_names(q.get("name"), f"queue {q.get('code')}", problems),
+        bucket=q.get("bucket", ""),
+        callable=bool(q.get("callable", True)),
+        take=q.get("take", "list"),
+        created=q.get("created", "any"),
+        min_failed_calls=q.get("min_failed_calls"),
+        max_failed_calls=q.get("max_failed_calls"),
+        unassigned_only=bool(q.get("unassigned_only", False)),
+    )
+    if queue.take not in TAKE_ORDERS:
+        problems.append(f"queue {queue.code}: take must be one of {sorted(TAKE_ORDERS)}")
+    if queue.created not in CREATED:
+        problems.append(f"queue {queue.code}: created must be one of {sorted(CREATED)}")
+    if not queue.bucket:
+        problems.append(f"queue {queue.code}: bucket is missing")
+    return queue
+
+
+def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
+    code = o.get("code", "?")
+    rule_id = o.get("rule", "")
+    if not rule_id:
+        problems.append(f"outcome {code}: rule (SPEC ID) is missing")
+    for key in ("requires", "forbids"):
+        for name in o.get(key, []):
+            if name not in OUTCOME_FIELDS:
+                problems.append(f"outcome {code}: unknown field {name!r} in {key}")
+    checks = []
+    for c in o.get("checks", []):
+        params = {
+            k: v
+            for k, v in c.items()
+            if k not in {"check", "rule", "when_problem", "when_conversation"}
+        }
+        name = c.get("check", "")
+        if name not in R.REGISTRY:
+            problems.append(f"outcome {code}: unknown check {name!r}")
+        checks.append(
+            Check(
+                name=name,
+                rule=c.get("rule", rule_id),
+                params=params,
+                when_problem=tuple(c.get("when_problem", ())),
+                when_conversation=c.get("when_conversation"),
+            )
+        )
+    routes = tuple(Route(**r) for r in o.get("routes", []))
+    roles = tuple(o.get("roles", ("operator", "supervisor")))
+    for role in roles:
+        if role not in ROLES:
+            problems.append(f"outcome {code}: unknown role {role!r}")
+    return OutcomeDef(
+        code=code,
+        names=_names(o.get("name"), f"outcome {code}", problems),
+        rule=rule_id,
+        status=o.get("status", ""),
+        requires=tuple(o.get("requires", ())),
+        forbids=tuple(o.get("forbids", ())),
+        problems=tuple(o.get("problems", ())),
+        checks=tuple(checks),
+        routes=routes,
+        roles=roles,
+    )
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+
+def evaluate(outcome: OutcomeDef, ctx: R.OutcomeContext) -> list[Violation]:
+    """Every violation of the outcome's field rules and named checks (X-7)."""
+    found = [
+        *R.required_fields(ctx, outcome.requires),
+        *R.forbidden_fields(ctx, outcome.forbids),
+        *R.allowed_problems(ctx, outcome.problems),
+    ]
+    for check in outcome.checks:
+        if check.applies(ctx):
+            found.extend(R.REGISTRY[check.name](ctx, rule_id=check.rule, **check.params))
+    unique: dict[tuple[str, str, str], Violation] = {}
+    for v in found:
+        unique.setdefault((v.rule, v.field, v.message), v)
+    return list(unique.values())
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    bucket: str
+    due_at: datetime | None
+    callback_at: datetime | None
+
+
+def route(
+    outcome: OutcomeDef,
+    *,
+    failed_calls: int,
+    now: datetime,
+    tz: str,
+    callback_at: datetime | None,
+) -> RouteDecision:
+    """Where the order waits after this outcome (COD-15…17, SHOP-1)."""
+    chosen = next((r for r in outcome.routes if r.matches(failed_calls)), None)
+    if chosen is None or not chosen.bucket:
+        return RouteDecision("", None, callback_at)
+    if callback_at is None and chosen.callback_default_days is not None:
+        callback_at = now + timedelta(days=chosen.callback_default_days)
+    if chosen.callback_in_hours is not None:
+        callback_at = now + timedelta(hours=chosen.callback_in_hours)
+        if chosen.within_today:
+            zone = ZoneInfo(tz)
+            local_now = now.astimezone(zone)
+            end_of_day = datetime.combine(local_now.date(), time(23, 59), tzinfo=zone)
+            callback_at = min(callback_at, end_of_day)
+    if chosen.due == "callback_at":
+        due_at = callback_at
+    elif chosen.due == "now":
+        due_at = now + timedelta(minutes=chosen.after_minutes)
+    else:
+        due_at = None
+    return RouteDecision(chosen.bucket, due_at, callback_at)
+
+
+def created_day(created_at: datetime, now: datetime, tz: str) -> str:
+    zone = ZoneInfo(tz)
+    days = (now.astimezone(zone).date() - created_at.astimezone(zone).date()).days
+    return {0: "today", 1: "yesterday", 2: "day_before"}.get(
+        days, "earlier" if days > 2 else "today"
+    )
+
+
+def queue_of(
+    playbook: PlaybookDef,
+    *,
+    bucket: str,
+    created_at: datetime,
+    failed_calls: int,
+    now: datetime,
+    tz: str,
+) -> QueueDef | None:
+    """The tab an order shows in (COD-1…6): first queue whose selector matches."""
+    if not bucket:
+        return None
+    day = created_day(created_at, now, tz)
+    for q in playbook.queues:
+        if q.bucket != bucket:
+            continue
+        if q.created != "any" and q.created != day:
+            continue
+        if q.min_failed_calls is not None and failed_calls < q.min_failed_calls:
+            continue
+        if q.max_failed_calls is not None and failed_calls > q.max_failed_calls:
+            continue
+        return q
+    return None

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dozvon.api.v1 import api
+
+admin.site.site_header = "dozvon"
+admin.site.site_title = "dozvon"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dozvon.web.urls")),
+]
