@@ -10,11 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
-    project = models.ForeignKey(
-        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.PROTECT)
     action = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("object type"), max_length=64)
     target_id = models.CharField(_("object id"), max_length=64)

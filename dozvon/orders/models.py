@@ -159,7 +159,7 @@ class TimelineEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=TimelineKind.choices)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     text = models.TextField(_("text"), blank=True, default="")
     data = models.JSONField(_("data"), default=dict, blank=True)

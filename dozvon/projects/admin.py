@@ -16,6 +16,9 @@ class ProjectAdmin(AuditedAdmin):
     search_fields = ("name", "slug")
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # order history is never deleted: deactivate a project instead
+
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
