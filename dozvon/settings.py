@@ -179,9 +179,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# dozvon technical knobs
-DOZVON_CLAIM_IDLE_SECONDS = env_int("DOZVON_CLAIM_IDLE_SECONDS", 600)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -22,10 +22,16 @@ from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, U
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        playbook_load_all(now=NOW)
+@pytest.fixture(autouse=True)
+def _playbooks(request):
+    """Every test with a database sees the repository's playbooks loaded (a transactional
+    test's flush removes them; loading unchanged files again writes nothing)."""
+    names = request.fixturenames
+    for name in ("transactional_db", "db"):
+        if name in names:
+            request.getfixturevalue(name)
+            playbook_load_all(now=NOW)
+            return
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import project_for, projects_for
+from dozvon.queues import selectors as queue_sel
+from dozvon.queues import services as queue_svc
 
 api = NinjaAPI(
     title="dozvon API",
@@ -145,8 +147,25 @@ def list_queues(request, slug: str):
     lang = get_language()
     return [
         {"code": q.code, "name": q.names.get(lang), "count": n, "callable": q.callable}
-        for q, n in order_sel.queue_counts(project=project, now=clock.now())
+        for q, n in queue_sel.queue_counts(project=project, now=clock.now())
     ]
+
+
+@api.post("/projects/{slug}/queues/{code}/next", tags=["queues"], response={200: dict, 204: None})
+def take_next(request, slug: str, code: str):
+    project = project_for(request.auth, slug)
+    order = queue_svc.queue_take_next(
+        project=project, queue_code=code[:40], actor=request.auth, now=clock.now()
+    )
+    if order is None:
+        return Status(204, None)
+    return _order_response(order.pk, request)
+
+
+@api.post("/orders/{order_id}/release", tags=["queues"])
+def release(request, order_id: int):
+    queue_svc.order_release(order_id=order_id, actor=request.auth, now=clock.now())
+    return _order_response(order_id, request)
 
 
 # --- intake and lists ---------------------------------------------------------------------
@@ -225,7 +244,7 @@ def list_orders(request, slug: str, filters: Query[OrderFilters]):
                 {"errors": [{"rule": "input", "field": "queue", "message": "Unknown queue."}]},
                 status=422,
             )
-        qs = qs.filter(order_sel.queue_filter(queue, now=now, tz=project.time_zone))
+        qs = qs.filter(queue_sel.queue_filter(queue, now=now, tz=project.time_zone))
     qs = qs.select_related("project", "project__playbook")
     return _page(qs, filters.page, filters.page_size, lambda o: order_out(o, now=now, full=False))
 

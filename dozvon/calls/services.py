@@ -9,8 +9,15 @@ from django.db import transaction
 from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.orders.models import TimelineKind
-from dozvon.orders.services import bump_version, lock_order, timeline_append
+from dozvon.orders.services import (
+    bump_version,
+    ensure_claim_allows,
+    lock_order,
+    timeline_append,
+)
+from dozvon.playbooks.definition import route
 from dozvon.playbooks.rules import FAILED_RESULTS
+from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK
 
 MAX_CALL_SECONDS = 6 * 3600
@@ -27,6 +34,7 @@ def call_attempt_record(
     now: datetime,
 ) -> CallAttempt:
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
+    ensure_claim_allows(order, actor, now)
     started_at = started_at or now
     found = []
     if result not in CallResult.values:
@@ -52,7 +60,23 @@ def call_attempt_record(
     if result in FAILED_RESULTS:
         order.failed_calls += 1
     order.last_call_at = max(order.last_call_at or started_at, started_at)
-    bump_version(order, now, ["calls_total", "failed_calls", "last_call_at"])
+    written = ["calls_total", "failed_calls", "last_call_at"]
+    pb = playbook_def(order.project.playbook)
+    via = pb.settings.get("failed_call_outcome")
+    if result in FAILED_RESULTS and via and order.bucket:
+        # COD-2/4/17: the failed attempt itself moves the order (quick recall, then hourly)
+        decision = route(
+            pb.outcomes[via],
+            failed_calls=order.failed_calls,
+            now=now,
+            tz=order.project.time_zone,
+            callback_at=None,
+        )
+        if decision.bucket:
+            order.bucket, order.due_at = decision.bucket, decision.due_at
+            order.callback_at = decision.callback_at or order.callback_at
+            written += ["bucket", "due_at", "callback_at"]
+    bump_version(order, now, written)
     timeline_append(
         order=order,
         kind=TimelineKind.CALL,

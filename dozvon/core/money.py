@@ -11,7 +11,10 @@ HUNDRED = Decimal(100)
 def money(value: Decimal | int | str) -> Decimal:
     """Quantise to two decimal places, rounding half up as cash registers do."""
     try:
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(value)
+        if not amount.is_finite():
+            raise InvalidOperation
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError) as exc:
         raise ValueError(f"not a money amount: {value!r}") from exc
 

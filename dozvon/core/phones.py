@@ -40,9 +40,12 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> ParsedPhone:
     if not digits:
         return ParsedPhone(None, False, "unparseable")
     candidate = text
-    if not text.startswith("+") and len(digits) == 11 and digits[0] in "78":
+    if not text.startswith("+") and digits.startswith(("00", "810")) and len(digits) > 11:
+        # international prefixes: 00 (most of the world), 8-10 (Russia's old one)
+        candidate = "+" + digits[2:] if digits.startswith("00") else "+" + digits[3:]
+    elif not text.startswith("+") and len(digits) == 11 and digits[0] in "78":
         candidate = "+7" + digits[1:]
-    elif not text.startswith("+") and len(digits) > 11 and not text.startswith("00"):
+    elif not text.startswith("+") and len(digits) > 11:
         candidate = "+" + digits
     try:
         number = phonenumbers.parse(candidate, region)

@@ -17,7 +17,9 @@ from dozvon.projects.access import ensure_visible
 
 def order_get(*, order_id: int, actor) -> Order:
     order = (
-        Order.objects.select_related("project", "project__playbook", "customer", "responsible")
+        Order.objects.select_related(
+            "project", "project__playbook", "customer", "responsible", "claimed_by"
+        )
         .filter(pk=order_id)
         .first()
     )
@@ -89,43 +91,3 @@ def order_other_orders(order: Order) -> QuerySet[Order]:
 
 def order_timeline(order: Order) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(order=order).select_related("actor").order_by("id")
-
-
-def _day_start(now: datetime, tz: str, days_ago: int) -> datetime:
-    from datetime import time as dtime
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(tz)
-    day = now.astimezone(zone).date() - timedelta(days=days_ago)
-    return datetime.combine(day, dtime(0, 0), tzinfo=zone)
-
-
-def queue_filter(queue: engine.QueueDef, *, now: datetime, tz: str) -> Q:
-    """The orders a tab holds (COD-1…6), as an index-friendly filter on bucket/created_at."""
-    cond = Q(bucket=queue.bucket)
-    bounds = {
-        "today": (0, None),
-        "yesterday": (1, 0),
-        "day_before": (2, 1),
-        "earlier": (None, 2),
-    }.get(queue.created)
-    if bounds:
-        since, until = bounds
-        if since is not None:
-            cond &= Q(created_at__gte=_day_start(now, tz, since))
-        if until is not None:
-            cond &= Q(created_at__lt=_day_start(now, tz, until))
-    if queue.min_failed_calls is not None:
-        cond &= Q(failed_calls__gte=queue.min_failed_calls)
-    if queue.max_failed_calls is not None:
-        cond &= Q(failed_calls__lte=queue.max_failed_calls)
-    return cond
-
-
-def queue_counts(*, project, now: datetime) -> list[tuple[engine.QueueDef, int]]:
-    pb = playbook_def(project.playbook)
-    base = Order.objects.filter(project=project)
-    return [
-        (q, base.filter(queue_filter(q, now=now, tz=project.time_zone)).count()) for q in pb.queues
-    ]

@@ -20,6 +20,7 @@ from dozvon.calls.models import CallAttempt
 from dozvon.catalog.models import Product
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations, violation
 from dozvon.core.money import line_total, money
+from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
 from dozvon.customers.rules import check_email, check_phone, vip_for
 from dozvon.customers.services import CustomerInput, customer_for_intake, phone_key
@@ -29,6 +30,7 @@ from dozvon.playbooks import definition as engine
 from dozvon.playbooks.rules import CallFact, OutcomeContext
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import INTAKE, WORK, ensure_can, role_of
+from dozvon.queues.selectors import claim_is_live
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,19 @@ def lock_order(*, order_id: int, actor, action: str) -> Order:
         raise NotFound()
     ensure_can(actor, order.project, action)
     return order
+
+
+def ensure_claim_allows(order: Order, actor, now: datetime) -> None:
+    """COD-9: while one operator holds a live claim, no other operator works the order
+    (a supervisor may step in)."""
+    if not order.claimed_by_id or order.claimed_by_id == actor.pk:
+        return
+    if role_of(actor, order.project) in {"supervisor", "admin"}:
+        return
+    if claim_is_live(order, now=now):
+        raise RuleViolations(
+            [violation("COD-9", "claimed_by", "Another operator is working on this order.")]
+        )
 
 
 def _check_version(order: Order, version: int | None) -> None:
@@ -224,6 +239,7 @@ def _create_order(
         data={"external_id": external_id, "status": initial.code},
         now=now,
     )
+    _auto_invalidate(order=order, pb=pb, raw_phone=customer.phone, now=now)
     audit_record(
         actor=actor,
         action="order.intake",
@@ -234,6 +250,77 @@ def _create_order(
         now=now,
     )
     return order
+
+
+def _is_obscene(name: str) -> bool:
+    try:  # TEMPORARY-PROFANITY-GUARD: removed once the module lands
+        from dozvon.customers.profanity import is_obscene
+    except ModuleNotFoundError:
+        return False
+    return is_obscene(name)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
+def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None:
+    """COD-19 a, c, d on intake: a fake or malformed phone, an obscene name, or a duplicate
+    of an order still in New is invalidated at once, never queued, with an `auto` line."""
+    intake = pb.settings.get("intake")
+    if not intake:
+        return
+    problem, data = "", {}
+    if "invalid_phone_problem" in intake and not parse_phone(raw_phone).valid:
+        problem, text = intake["invalid_phone_problem"], "Invalid phone number detected"
+        data = {"phone": raw_phone}
+    elif "obscene_name_problem" in intake and _is_obscene(order.customer_name):
+        problem, text = intake["obscene_name_problem"], "Obscene words in the name: spam"
+    elif "duplicate_problem" in intake:
+        key = _name_key(order.customer_name)
+        original = next(
+            (
+                o
+                for o in Order.objects.filter(
+                    project=order.project,
+                    customer=order.customer,
+                    main_product=order.main_product,
+                    status=pb.initial_status.code,
+                )
+                .exclude(pk=order.pk)
+                .order_by("id")
+                if _name_key(o.customer_name) == key
+            ),
+            None,
+        )
+        if original is not None:
+            problem, text = intake["duplicate_problem"], f"Duplicate of order #{original.pk}"
+            data = {"duplicate_of": original.pk}
+            order.extra = {**order.extra, "duplicate_of": original.pk}
+    if not problem:
+        return
+    status = pb.statuses[intake["status"]]
+    order.status, order.status_group, order.problem = status.code, status.group, problem
+    order.bucket, order.due_at = "", None
+    order.last_outcome_at = now
+    order.save(
+        update_fields=[
+            "status",
+            "status_group",
+            "problem",
+            "bucket",
+            "due_at",
+            "extra",
+            "last_outcome_at",
+        ]
+    )
+    timeline_append(
+        order=order,
+        kind=TimelineKind.AUTO,
+        text=text,
+        data={"rule": intake.get("rule", ""), "status": status.code, "problem": problem, **data},
+        now=now,
+    )
 
 
 # --- items (X-5, COD-11) ------------------------------------------------------------------
@@ -251,6 +338,7 @@ def order_add_item(
     now: datetime,
 ) -> OrderItem:
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
+    ensure_claim_allows(order, actor, now)
     _check_version(order, version)
     products = _products(order.project, [sku])
     found = order_rules.check_item(
@@ -412,6 +500,7 @@ def order_update(
         customer or set(fields) - {"delivery_window_approved", "delivery_note"}
     ):
         raise Forbidden()
+    ensure_claim_allows(order, actor, now)
     _check_version(order, version)
     unknown = (set(customer) - set(CUSTOMER_FIELDS)) | (set(fields) - set(ORDER_FIELDS))
     found = [violation("input", name, "Unknown field.") for name in sorted(unknown)]
@@ -560,6 +649,7 @@ def order_apply_outcome(
     role = role_of(actor, project)
     if role != "admin" and role not in outcome.roles:
         raise Forbidden()
+    ensure_claim_allows(order, actor, now)
     _check_version(order, version)
     unknown = set(fields) - set(OUTCOME_ORDER_FIELDS)
     if unknown:

@@ -6,7 +6,8 @@ No ORM here: the service layer loads facts, calls `evaluate` and `route`, and wr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+import inspect
+from dataclasses import dataclass, field, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -201,18 +202,30 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
             if r.bucket and r.bucket not in buckets:
                 problems.append(f"outcome {outcome.code}: no queue holds bucket {r.bucket!r}")
         outcomes[outcome.code] = outcome
+    names = _names(data.get("name"), "playbook", problems)
+    settings = dict(data.get("settings", {}))
+    failed_call = settings.get("failed_call_outcome")
+    if failed_call is not None and failed_call not in outcomes:
+        problems.append(f"settings.failed_call_outcome: unknown outcome {failed_call!r}")
+    intake = settings.get("intake") or {}
+    if intake:
+        if intake.get("status") not in statuses:
+            problems.append(f"settings.intake.status: unknown status {intake.get('status')!r}")
+        for key in ("invalid_phone_problem", "obscene_name_problem", "duplicate_problem"):
+            if key in intake and intake[key] not in problem_names:
+                problems.append(f"settings.intake.{key}: unknown problem {intake[key]!r}")
     if problems:
         raise PlaybookError(problems)
     return PlaybookDef(
         code=code,
         version=int(data.get("version", 1)),
-        names=_names(data.get("name"), "playbook", problems),
+        names=names,
         groups=groups,
         statuses=statuses,
         problems=problem_names,
         outcomes=outcomes,
         queues=queues,
-        settings=dict(data.get("settings", {})),
+        settings=settings,
     )
 
 
@@ -256,6 +269,10 @@ def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
         name = c.get("check", "")
         if name not in R.REGISTRY:
             problems.append(f"outcome {code}: unknown check {name!r}")
+        else:
+            accepted = set(inspect.signature(R.REGISTRY[name]).parameters) - {"ctx", "rule_id"}
+            for param in sorted(set(params) - accepted):
+                problems.append(f"outcome {code}: check {name} has no parameter {param!r}")
         checks.append(
             Check(
                 name=name,
@@ -265,7 +282,14 @@ def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
                 when_conversation=c.get("when_conversation"),
             )
         )
-    routes = tuple(Route(**r) for r in o.get("routes", []))
+    route_keys = {f.name for f in fields(Route)}
+    routes = []
+    for r in o.get("routes", []):
+        unknown = sorted(set(r) - route_keys)
+        if unknown:
+            problems.append(f"outcome {code}: unknown route keys {unknown}")
+        else:
+            routes.append(Route(**r))
     roles = tuple(o.get("roles", ("operator", "supervisor")))
     for role in roles:
         if role not in ROLES:
@@ -279,7 +303,7 @@ def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
         forbids=tuple(o.get("forbids", ())),
         problems=tuple(o.get("problems", ())),
         checks=tuple(checks),
-        routes=routes,
+        routes=tuple(routes),
         roles=roles,
     )
 
@@ -329,8 +353,8 @@ def route(
         if chosen.within_today:
             zone = ZoneInfo(tz)
             local_now = now.astimezone(zone)
-            end_of_day = datetime.combine(local_now.date(), time(23, 59), tzinfo=zone)
-            callback_at = min(callback_at, end_of_day)
+            end_of_day = datetime.combine(local_now.date(), time(23, 59, 59), tzinfo=zone)
+            callback_at = max(min(callback_at, end_of_day), now)
     if chosen.due == "callback_at":
         due_at = callback_at
     elif chosen.due == "now":

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from dozvon.core import clock
-from dozvon.orders.selectors import queue_counts
 from dozvon.projects.access import projects_for
+from dozvon.queues.selectors import queue_counts
 
 
 @login_required

@@ -1,0 +1,61 @@
+"""Queue reads (COD-1…9): which orders a tab holds, live counts, take candidates."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from dozvon.orders.models import Order
+from dozvon.playbooks import definition as engine
+from dozvon.playbooks.selectors import playbook_def
+
+
+def _day_start(now: datetime, tz: str, days_ago: int) -> datetime:
+    zone = ZoneInfo(tz)
+    day = now.astimezone(zone).date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
+
+
+def queue_filter(queue: engine.QueueDef, *, now: datetime, tz: str) -> Q:
+    """The orders a tab holds (COD-1…6), as an index-friendly filter on bucket/created_at."""
+    cond = Q(bucket=queue.bucket)
+    bounds = {
+        "today": (0, None),
+        "yesterday": (1, 0),
+        "day_before": (2, 1),
+        "earlier": (None, 2),
+    }.get(queue.created)
+    if bounds:
+        since, until = bounds
+        if since is not None:
+            cond &= Q(created_at__gte=_day_start(now, tz, since))
+        if until is not None:
+            cond &= Q(created_at__lt=_day_start(now, tz, until))
+    if queue.min_failed_calls is not None:
+        cond &= Q(failed_calls__gte=queue.min_failed_calls)
+    if queue.max_failed_calls is not None:
+        cond &= Q(failed_calls__lte=queue.max_failed_calls)
+    return cond
+
+
+def queue_counts(*, project, now: datetime) -> list[tuple[engine.QueueDef, int]]:
+    pb = playbook_def(project.playbook)
+    base = Order.objects.filter(project=project)
+    return [
+        (q, base.filter(queue_filter(q, now=now, tz=project.time_zone)).count()) for q in pb.queues
+    ]
+
+
+def claim_idle(project) -> timedelta:
+    """COD-9: a claim left idle this long expires (the playbook's `claim_idle_minutes`)."""
+    return timedelta(minutes=playbook_def(project.playbook).settings.get("claim_idle_minutes", 10))
+
+
+def claim_is_live(order: Order, *, now: datetime) -> bool:
+    return bool(
+        order.claimed_by_id
+        and order.claimed_at
+        and order.claimed_at > now - claim_idle(order.project)
+    )

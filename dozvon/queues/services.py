@@ -1,0 +1,102 @@
+"""Take next (COD-7…9): one due order to one operator, exclusively; release.
+
+A claim is a compare-and-set UPDATE (`… WHERE id = ? AND claim is free or expired`) that
+is correct on both databases; on PostgreSQL the candidate SELECT also takes the row with
+FOR UPDATE SKIP LOCKED so concurrent operators do not queue behind each other
+(STACK-NOTES: SQLite ignores SKIP LOCKED; there the IMMEDIATE transaction serialises).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.orders.models import Order
+from dozvon.orders.services import lock_order
+from dozvon.playbooks.definition import QueueDef
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.access import WORK, ensure_can, membership_of
+from dozvon.queues.selectors import claim_idle, queue_filter
+
+MAX_ATTEMPTS = 8
+
+
+def _queue(project, code: str) -> QueueDef:
+    queue = next((q for q in playbook_def(project.playbook).queues if q.code == code), None)
+    if queue is None:
+        raise NotFound()
+    return queue
+
+
+def _free(now: datetime, project) -> Q:
+    return Q(claimed_by__isnull=True) | Q(claimed_at__lt=now - claim_idle(project))
+
+
+def queue_candidates(*, project, queue: QueueDef, actor, now: datetime):
+    """Due, unclaimed orders of the tab that the operator's skills allow, in taking order."""
+    qs = Order.objects.filter(project=project).filter(
+        queue_filter(queue, now=now, tz=project.time_zone)
+    )
+    qs = qs.filter(due_at__lte=now).filter(_free(now, project))
+    if queue.unassigned_only:
+        qs = qs.filter(responsible__isnull=True)  # COD-7
+    member = membership_of(actor, project)
+    if member is not None and not member.all_products:
+        qs = qs.filter(main_product_id__in=member.skills.values("id"))  # COD-7/8 skills
+    return qs.order_by("due_at", "id")
+
+
+def queue_take_next(*, project, queue_code: str, actor, now: datetime) -> Order | None:
+    """Hand the next due order of a tab to `actor`, or None when there is none.
+
+    An operator holding a live claim in the project gets that order back instead of a
+    second one: one operator works one order at a time.
+    """
+    ensure_can(actor, project, WORK)
+    queue = _queue(project, queue_code)
+    if not queue.callable:
+        raise RuleViolations(
+            [violation("COD-6", "queue", "Orders are not handed out from this queue.")]
+        )
+    for _ in range(MAX_ATTEMPTS):
+        with transaction.atomic():
+            held = (
+                Order.objects.filter(project=project, claimed_by=actor)
+                .filter(claimed_at__gte=now - claim_idle(project))
+                .first()
+            )
+            if held is not None:
+                return held
+            qs = queue_candidates(project=project, queue=queue, actor=actor, now=now)
+            if connection.vendor == "postgresql":
+                qs = qs.select_for_update(skip_locked=True, of=("self",))
+            candidate = qs.values_list("id", flat=True).first()
+            if candidate is None:
+                return None
+            taken = (
+                Order.objects.filter(pk=candidate)
+                .filter(_free(now, project))
+                .update(claimed_by=actor, claimed_at=now, version=F("version") + 1, updated_at=now)
+            )
+            if taken:
+                return Order.objects.select_related("project", "customer").get(pk=candidate)
+    return None
+
+
+@transaction.atomic
+def order_release(*, order_id: int, actor, now: datetime) -> Order:
+    """Give a claimed order back to its queue (the claimant, or a supervisor)."""
+    order = lock_order(order_id=order_id, actor=actor, action=WORK)
+    role = "supervisor" if actor.is_superuser else membership_of(actor, order.project).role
+    if order.claimed_by_id is None or (order.claimed_by_id != actor.pk and role != "supervisor"):
+        raise RuleViolations(
+            [violation("COD-9", "claimed_by", "This order is not claimed by you.")]
+        )
+    order.claimed_by, order.claimed_at = None, None
+    order.version += 1
+    order.updated_at = now
+    order.save(update_fields=["claimed_by", "claimed_at", "version", "updated_at"])
+    return order
