@@ -8,7 +8,7 @@ from django.core.management import call_command
 from dozvon.accounts.services import user_for_token
 from dozvon.core.demo import build_demo
 from dozvon.orders.models import Order
-from dozvon.orders.selectors import queue_counts
+from dozvon.queues.selectors import queue_counts
 from dozvon.projects.models import Project
 from tests.factories import UserFactory
 

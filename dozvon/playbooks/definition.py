@@ -5,8 +5,8 @@ No ORM here: the service layer loads facts, calls `evaluate` and `route`, and wr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, time, timedelta
 from typing import Any
