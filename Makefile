@@ -14,6 +14,8 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	@# browser tests drive Debian's Chromium (never a downloaded browser)
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dozvon.customers",
     "dozvon.orders",
     "dozvon.calls",
+    "dozvon.queues",
     "dozvon.audit",
     "dozvon.web",
 ]

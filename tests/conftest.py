@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -81,6 +82,9 @@ class World:
     supervisor: object
     partner: object
     delivery: object
+
+    def project_tz(self):
+        return ZoneInfo(self.project.time_zone)
 
     def intake(
         self,

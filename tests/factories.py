@@ -5,21 +5,30 @@ from __future__ import annotations
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.hashers import make_password
 
 from dozvon.accounts.models import User
 from dozvon.catalog.models import Product
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
 
+_PW: list[str] = []
+
+
+def _hashed_pw() -> str:
+    """Hash the test password once: full-strength hashing per user made fixtures slow."""
+    if not _PW:
+        _PW.append(make_password("pw"))
+    return _PW[0]
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.django.Password("pw")
+    password = factory.LazyFunction(lambda: _hashed_pw())
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

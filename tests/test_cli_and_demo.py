@@ -8,8 +8,8 @@ from django.core.management import call_command
 from dozvon.accounts.services import user_for_token
 from dozvon.core.demo import build_demo
 from dozvon.orders.models import Order
-from dozvon.queues.selectors import queue_counts
 from dozvon.projects.models import Project
+from dozvon.queues.selectors import queue_counts
 from tests.factories import UserFactory
 
 

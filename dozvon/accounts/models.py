@@ -52,3 +52,22 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "dz_" + secrets.token_urlsafe(32)
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept to throttle password guessing."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_user"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

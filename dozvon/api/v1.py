@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Query, Schema, Status
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
 from dozvon.api.common import ReadableJSONRenderer, TokenAuth, install_error_handlers
 from dozvon.api.serializers import iso, order_out, timeline_out
 from dozvon.calls.services import call_attempt_record
 from dozvon.catalog.models import Product
 from dozvon.core import clock
+from dozvon.core.errors import RuleViolations, violation
 from dozvon.core.money import format_money
 from dozvon.customers.services import CustomerInput
 from dozvon.orders import selectors as order_sel
@@ -44,6 +45,16 @@ Comment = Annotated[str, Field(max_length=5000)]
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2)]
 BigInt = Annotated[int, Field(ge=-(10**9), le=10**9)]
+
+
+def _sane(value: datetime) -> datetime:
+    if not clock.is_sane(value):
+        raise ValueError("date must be between 2000 and 2099")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_sane)]
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 Address = dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=300)]]
 
 
@@ -121,6 +132,8 @@ def get_playbook(request, slug: str):
                 "group": pb.statuses[o.status].group,
                 "requires": list(o.requires),
                 "forbids": list(o.forbids),
+                "optional": list(o.optional),
+                "form_fields": list(pb.form_fields(o)),
                 "problems": list(o.problems),
                 "rules": [c.as_dict() for c in o.checks],
                 "roles": list(o.roles),
@@ -190,7 +203,7 @@ class IntakeIn(Schema):
     customer: CustomerIn
     items: Annotated[list[ItemIn], Field(max_length=200)]
     payment_method: Str40 = ""
-    created_at: datetime | None = None
+    created_at: Moment | None = None
 
 
 @api.post("/projects/{slug}/orders", tags=["orders"], response={200: dict, 201: dict})
@@ -239,11 +252,7 @@ def list_orders(request, slug: str, filters: Query[OrderFilters]):
             (q for q in playbook_def(project.playbook).queues if q.code == filters.queue), None
         )
         if queue is None:
-            return api.create_response(
-                request,
-                {"errors": [{"rule": "input", "field": "queue", "message": "Unknown queue."}]},
-                status=422,
-            )
+            raise RuleViolations([violation("input", "queue", "Unknown queue.")])
         qs = qs.filter(queue_sel.queue_filter(queue, now=now, tz=project.time_zone))
     qs = qs.select_related("project", "project__playbook")
     return _page(qs, filters.page, filters.page_size, lambda o: order_out(o, now=now, full=False))
@@ -298,7 +307,7 @@ class DeliveryFields(Schema):
     payment_status: Str40 | None = None
     delivery_method: Str40 | None = None
     delivery_address: Address | None = None
-    delivery_date: date | None = None
+    delivery_date: Day | None = None
     delivery_time_from: time | None = None
     delivery_time_to: time | None = None
     delivery_window_approved: bool | None = None
@@ -341,7 +350,7 @@ def patch_order(request, order_id: int, payload: OrderPatch):
 
 class CallIn(Schema):
     result: Str40
-    started_at: datetime | None = None
+    started_at: Moment | None = None
     duration_s: BigInt = 0
 
 
@@ -394,7 +403,7 @@ class OutcomeIn(DeliveryFields):
     code: Str40
     problem: Str40 | None = ""
     comment: Comment | None = ""
-    callback_at: datetime | None = None
+    callback_at: Moment | None = None
     version: int | None = None
 
 

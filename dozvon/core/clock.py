@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -14,3 +14,16 @@ def now() -> datetime:
 
 def local_date(moment: datetime, tz_name: str) -> date:
     return moment.astimezone(ZoneInfo(tz_name)).date()
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def is_sane(moment: datetime) -> bool:
+    """A business date: inside 2000–2099 (beyond that a typo, and date maths overflows)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return EARLIEST <= aware <= LATEST
+    except OverflowError:
+        return False

@@ -22,6 +22,13 @@ class Order(models.Model):
     )
     customer_name = models.CharField(_("name as ordered"), max_length=300, blank=True, default="")
     phone = models.CharField(_("phone as ordered"), max_length=32, blank=True, default="")
+    name_key = models.CharField(
+        max_length=700,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Case-folded names for search (SQLite's LIKE folds ASCII only).",
+    )
 
     # playbook state
     status = models.CharField(_("status"), max_length=40)
@@ -104,7 +111,12 @@ class Order(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["project", "bucket", "due_at"], name="order_queue"),
+            # take next: due orders of a bucket in taking order (COD-7…9)
+            models.Index(fields=["project", "bucket", "due_at", "id"], name="order_queue"),
+            # live counts: a tab is a bucket plus an arrival-day range (COD-1…6)
+            models.Index(
+                fields=["project", "bucket", "created_at", "failed_calls"], name="order_tab"
+            ),
             models.Index(fields=["project", "status"], name="order_status"),
             models.Index(fields=["project", "-created_at", "-id"], name="order_newest"),
             models.Index(fields=["customer"], name="order_customer"),

@@ -66,7 +66,7 @@ def order_list(
         qs = qs.filter(status=status)
     if q:
         q = q.strip()
-        cond = Q(customer_name__icontains=q) | Q(customer__surname__icontains=q)
+        cond = Q(name_key__contains=" ".join(q.casefold().replace("ё", "е").split()))
         if q.isdigit():
             cond |= Q(pk=int(q)) | Q(external_id=q)
         variants = phone_search_variants(q) if sum(ch.isdigit() for ch in q) >= 5 else set()

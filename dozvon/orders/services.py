@@ -190,7 +190,7 @@ def _create_order(
         project=project,
         external_id=external_id or None,
         customer=person,
-        customer_name=customer.name.strip(),
+        customer_name=customer.name.strip()[:300],
         phone=person.phone,
         status=initial.code,
         status_group=initial.group,
@@ -230,7 +230,8 @@ def _create_order(
         [order_rules.LineFact(r.unit_price, r.quantity, r.discount_percent) for r in rows],
         order.delivery_cost,
     )
-    order.save(update_fields=["main_product", "goods_total", "total"])
+    order.name_key = search_key(order)
+    order.save(update_fields=["main_product", "goods_total", "total", "name_key"])
     timeline_append(
         order=order,
         kind=TimelineKind.AUTO,
@@ -262,6 +263,11 @@ def _is_obscene(name: str) -> bool:
 
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").split())
+
+
+def search_key(order: Order) -> str:
+    """What name search matches: the name as ordered and the customer's current name."""
+    return _name_key(f"{order.customer_name} {order.customer.full_name}")[:700]
 
 
 def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None:
@@ -554,6 +560,9 @@ def order_update(
     if person_fields:
         person.save(update_fields=sorted(set(person_fields)))
     order_fields = []
+    if {"surname", "first_name", "patronymic"} & set(person_fields):
+        order.name_key = search_key(order)
+        order_fields.append("name_key")
     for name, value in fields.items():
         old = getattr(order, name)
         if old != value:
@@ -654,6 +663,9 @@ def order_apply_outcome(
     unknown = set(fields) - set(OUTCOME_ORDER_FIELDS)
     if unknown:
         raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
+    refused = _check_edit(role, {}, fields)
+    if refused:
+        raise RuleViolations(refused)
     if problem and problem not in pb.problems:
         raise RuleViolations(
             [violation(outcome.rule, "problem", "Unknown problem %(code)s.", code=problem)]

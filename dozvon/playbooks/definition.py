@@ -109,6 +109,7 @@ class OutcomeDef:
     requires: tuple[str, ...] = ()
     forbids: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
     routes: tuple[Route, ...] = ()
     roles: tuple[str, ...] = ("operator", "supervisor")
@@ -146,6 +147,13 @@ class PlaybookDef:
     outcomes: Mapping[str, OutcomeDef]
     queues: tuple[QueueDef, ...]
     settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def form_fields(self, outcome: OutcomeDef) -> tuple[str, ...]:
+        """The fields the operator fills for this outcome: problem (when it has problems),
+        what it requires, what it offers, and always a comment (X-6)."""
+        wanted = (["problem"] if outcome.problems else []) + list(outcome.requires)
+        wanted += list(outcome.optional) + ["comment"]
+        return tuple(dict.fromkeys(f for f in wanted if f not in outcome.forbids))
 
     @property
     def initial_status(self) -> StatusDef:
@@ -255,7 +263,7 @@ def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
     rule_id = o.get("rule", "")
     if not rule_id:
         problems.append(f"outcome {code}: rule (SPEC ID) is missing")
-    for key in ("requires", "forbids"):
+    for key in ("requires", "forbids", "optional"):
         for name in o.get(key, []):
             if name not in OUTCOME_FIELDS:
                 problems.append(f"outcome {code}: unknown field {name!r} in {key}")
@@ -302,6 +310,7 @@ def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
         requires=tuple(o.get("requires", ())),
         forbids=tuple(o.get("forbids", ())),
         problems=tuple(o.get("problems", ())),
+        optional=tuple(o.get("optional", ())),
         checks=tuple(checks),
         routes=tuple(routes),
         roles=roles,
@@ -316,8 +325,9 @@ def evaluate(outcome: OutcomeDef, ctx: R.OutcomeContext) -> list[Violation]:
     found = [
         *R.required_fields(ctx, outcome.requires),
         *R.forbidden_fields(ctx, outcome.forbids),
-        *R.allowed_problems(ctx, outcome.problems),
     ]
+    if not any(v.field == "problem" for v in found):
+        found.extend(R.allowed_problems(ctx, outcome.problems))
     for check in outcome.checks:
         if check.applies(ctx):
             found.extend(R.REGISTRY[check.name](ctx, rule_id=check.rule, **check.params))

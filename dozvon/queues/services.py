@@ -8,7 +8,7 @@ FOR UPDATE SKIP LOCKED so concurrent operators do not queue behind each other
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -19,7 +19,8 @@ from dozvon.orders.services import lock_order
 from dozvon.playbooks.definition import QueueDef
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can, membership_of
-from dozvon.queues.selectors import claim_idle, queue_filter
+from dozvon.queues.models import QueueSnapshot
+from dozvon.queues.selectors import claim_idle, queue_counts, queue_filter
 
 MAX_ATTEMPTS = 8
 
@@ -100,3 +101,15 @@ def order_release(*, order_id: int, actor, now: datetime) -> Order:
     order.updated_at = now
     order.save(update_fields=["claimed_by", "claimed_at", "version", "updated_at"])
     return order
+
+
+SNAPSHOT_EVERY = timedelta(minutes=5)
+
+
+def queue_snapshot_record(*, project, now: datetime) -> QueueSnapshot | None:
+    """Keep at most one snapshot of the tab counts per project every five minutes."""
+    last = QueueSnapshot.objects.filter(project=project).order_by("-at").first()
+    if last is not None and now - last.at < SNAPSHOT_EVERY:
+        return None
+    counts = {q.code: n for q, n in queue_counts(project=project, now=now)}
+    return QueueSnapshot.objects.create(project=project, at=now, counts=counts)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from dozvon.web import views
+from dozvon.web.forms import ThrottledLoginForm
 
 app_name = "web"
 
@@ -10,10 +11,22 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
+            template_name="web/login.html",
+            authentication_form=ThrottledLoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("p/<slug:slug>/", views.workspace, name="workspace"),
+    path("p/<slug:slug>/queues", views.queue_bar, name="queue_bar"),
+    path("p/<slug:slug>/queues/<str:code>/next", views.take_next, name="take_next"),
+    path("p/<slug:slug>/supervisor", views.supervisor, name="supervisor"),
+    path("orders/<int:order_id>/", views.order_card, name="order"),
+    path("orders/<int:order_id>/call", views.order_call, name="order_call"),
+    path("orders/<int:order_id>/items", views.order_add_item, name="order_add_item"),
+    path("orders/<int:order_id>/comment", views.order_comment, name="order_comment"),
+    path("orders/<int:order_id>/outcome", views.order_outcome, name="order_outcome"),
+    path("orders/<int:order_id>/release", views.order_release, name="order_release"),
 ]

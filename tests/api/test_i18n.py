@@ -30,4 +30,7 @@ def test_queue_names_follow_accept_language(cod, api_for):
     uk = api_for(cod.operator, lang="uk").get("/projects/cod/queues").data
     en = api_for(cod.operator, lang="en").get("/projects/cod/queues").data
     assert [q["name"] for q in (ru[1], uk[1], en[1])] == [
-        "Быстрый перезвон", "Швидкий передзвін", "Quick recall"]
+        "Быстрый перезвон",
+        "Швидкий передзвін",
+        "Quick recall",
+    ]

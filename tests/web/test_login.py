@@ -1,4 +1,4 @@
-"""The web entry: login page, projects limited to the user's own (X-1)."""
+"""The web entry: login (throttled), projects limited to the user's own (X-1)."""
 
 from tests.factories import MembershipFactory, UserFactory
 
@@ -15,11 +15,18 @@ def test_home_requires_login(client, db):
     assert response["Location"].startswith("/login/")
 
 
-def test_operator_sees_only_projects_assigned_to_them_x_1(client, cod, shop):
+def test_operator_of_one_project_lands_in_its_workspace_x_1(client, cod, shop):
     client.force_login(cod.operator)
-    page = client.get("/").content.decode()
-    assert cod.project.name in page
-    assert shop.project.name not in page
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/p/cod/"
+    page = response.content.decode()
+    assert cod.project.name in page and shop.project.name not in page
+
+
+def test_workspace_of_another_project_is_not_found_x_1(client, cod, shop):
+    client.force_login(cod.operator)
+    assert client.get("/p/shop/").status_code == 404
+    assert client.get(f"/orders/{shop.intake().pk}/").status_code == 404
 
 
 def test_login_with_password_reaches_the_workspace(client, db):
@@ -27,4 +34,20 @@ def test_login_with_password_reaches_the_workspace(client, db):
     MembershipFactory(user=user)
     response = client.post("/login/", {"username": "op-login", "password": "pw"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200
+
+
+def test_five_failed_logins_lock_the_username_even_for_the_right_password(client, db):
+    # given a user whose password is being guessed
+    UserFactory(username="op-guess")
+    for _ in range(5):
+        response = client.post("/login/", {"username": "op-guess", "password": "wrong"})
+        assert response.status_code == 200
+    # when the right password comes next, then it is refused for now
+    response = client.post("/login/", {"username": "op-guess", "password": "pw"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    # while another user is not affected
+    UserFactory(username="op-other")
+    ok = client.post("/login/", {"username": "op-other", "password": "pw"})
+    assert ok.status_code == 302

@@ -1,8 +1,12 @@
-"""makemessages that also extracts rule messages: `violation(rule, field, "message", …)`
-carries an untranslated message id that `Violation.render()` translates at the edge."""
+"""makemessages that also extracts `violation(rule, field, "message", …)` message ids
+(translated at the edge by `Violation.render()`) and `N_(…)` (gettext_noop) labels."""
 
 from django.core.management.commands import makemessages
 
 
 class Command(makemessages.Command):
-    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=violation:3"]
+    xgettext_options = [
+        *makemessages.Command.xgettext_options,
+        "--keyword=violation:3",
+        "--keyword=N_",
+    ]

@@ -1,0 +1,39 @@
+"""Hot paths stay index-backed (DEVELOPERS.md): take next and every queue count are served
+by an index on PostgreSQL, never by a scan of the whole orders table."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from dozvon.orders.models import Order
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.queues.selectors import queue_filter
+from dozvon.queues.services import queue_candidates
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN is PG's")
+
+
+def plan(qs) -> str:
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_every_queue_count_and_take_next_is_index_backed(cod, now):
+    cod.intake(created_at=now - timedelta(days=5))
+    pb = playbook_def(cod.project.playbook)
+    for queue in pb.queues:
+        counted = Order.objects.filter(project=cod.project).filter(
+            queue_filter(queue, now=now, tz=cod.project.time_zone)
+        )
+        text = plan(counted.values("id"))
+        assert "Seq Scan on orders_order" not in text, (queue.code, text)
+        assert "order_tab" in text, (queue.code, text)
+        if queue.callable:
+            taken = queue_candidates(project=cod.project, queue=queue, actor=cod.operator, now=now)
+            text = plan(taken.values("id")[:1])
+            assert "Seq Scan on orders_order" not in text, (queue.code, text)
+            assert "order_queue" in text or "order_tab" in text, text

@@ -1,0 +1,55 @@
+"""Workspace wiring: views call the services, show refusals next to fields, keep input."""
+
+from datetime import timedelta
+
+from dozvon.core import clock
+from dozvon.orders.models import Order
+
+
+def test_take_next_opens_the_oldest_new_order_card_cod_7(client, cod):
+    now = clock.now()  # the web views run on the real clock
+    older = cod.intake(phone="+79161230001", created_at=now - timedelta(minutes=20))
+    cod.intake(phone="+79161230002", created_at=now - timedelta(minutes=5))
+    client.force_login(cod.operator)
+    response = client.post("/p/cod/queues/new/next")
+    assert response.status_code == 302 and response["Location"] == f"/orders/{older.pk}/"
+    assert Order.objects.get(pk=older.pk).claimed_by == cod.operator
+
+
+def test_refused_outcome_shows_each_violation_at_its_field_and_keeps_input_cod_16(client, cod):
+    order = cod.intake()
+    client.force_login(cod.operator)
+    response = client.post(
+        f"/orders/{order.pk}/outcome",
+        {"code": "callback", "problem": "need_callback", "comment": "перезвонить вечером"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "перезвонить вечером</textarea>" in page
+    assert page.count("(COD-16)") == 2  # the date, and the missing call
+    assert Order.objects.get(pk=order.pk).status == "new"
+
+
+def test_list_searches_by_phone_in_any_format_and_pages_by_20_x_4(client, cod):
+    for i in range(25):
+        cod.intake(phone=f"+7916777{i:04d}", name=f"Покупатель{i}")
+    client.force_login(cod.operator)
+    page = client.get("/p/cod/").content.decode()
+    assert page.count("<tr") == 21  # header + 20 rows
+    found = client.get("/p/cod/", {"q": "8 (916) 777-00-07"}).content.decode()
+    assert "Покупатель7<" in found and "Покупатель8<" not in found
+
+
+def test_supervisor_screen_is_forbidden_to_operators_x_2(client, cod):
+    client.force_login(cod.operator)
+    assert client.get("/p/cod/supervisor").status_code == 403
+    client.force_login(cod.supervisor)
+    assert client.get("/p/cod/supervisor").status_code == 200
+
+
+def test_queue_bar_partial_lists_every_tab_with_its_count(client, cod):
+    cod.intake()
+    client.force_login(cod.operator)
+    html = client.get("/p/cod/queues").content.decode()
+    assert 'data-count="new">1<' in html
+    assert 'data-take="no_answer_earlier"' not in html  # listed, never handed out (COD-6)
