@@ -6,13 +6,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import get_language
-
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
 from dozvon.orders.models import Order, TimelineEntry
-from dozvon.orders.selectors import order_queue_code
-from dozvon.playbooks.selectors import playbook_def
+from dozvon.orders.selectors import closing_script, order_queue_code
 
 
 def iso(value: datetime | None, tz: str) -> str | None:
@@ -108,20 +105,6 @@ def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
         }
     )
     return data
-
-
-def closing_script(o: Order) -> str | None:
-    """COD-14: the project's closing text with this order's totals filled in."""
-    texts = playbook_def(o.project.playbook).settings.get("closing_script")
-    if not texts:
-        return None
-    lang = (get_language() or "ru")[:2]
-    return (texts.get(lang) or texts.get("ru", "")).format(
-        goods_total=format_money(o.goods_total),
-        delivery_cost=format_money(o.delivery_cost),
-        total=format_money(o.total),
-        currency=o.currency,
-    )
 
 
 def timeline_out(e: TimelineEntry, tz: str) -> dict[str, Any]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from dozvon.core.errors import NotFound
+from dozvon.core.money import format_money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import CustomerPhone
 from dozvon.orders.models import Order, TimelineEntry
@@ -91,3 +93,17 @@ def order_other_orders(order: Order) -> QuerySet[Order]:
 
 def order_timeline(order: Order) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(order=order).select_related("actor").order_by("id")
+
+
+def closing_script(o: Order) -> str | None:
+    """COD-14: the project's closing text with this order's totals filled in."""
+    texts = playbook_def(o.project.playbook).settings.get("closing_script")
+    if not texts:
+        return None
+    lang = (get_language() or "ru")[:2]
+    return (texts.get(lang) or texts.get("ru", "")).format(
+        goods_total=format_money(o.goods_total),
+        delivery_cost=format_money(o.delivery_cost),
+        total=format_money(o.total),
+        currency=o.currency,
+    )

@@ -22,6 +22,7 @@ from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations, vi
 from dozvon.core.money import line_total, money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
+from dozvon.customers.profanity import is_obscene
 from dozvon.customers.rules import check_email, check_phone, vip_for
 from dozvon.customers.services import CustomerInput, customer_for_intake, phone_key
 from dozvon.orders import rules as order_rules
@@ -253,14 +254,6 @@ def _create_order(
     return order
 
 
-def _is_obscene(name: str) -> bool:
-    try:  # TEMPORARY-PROFANITY-GUARD: removed once the module lands
-        from dozvon.customers.profanity import is_obscene
-    except ModuleNotFoundError:
-        return False
-    return is_obscene(name)
-
-
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").split())
 
@@ -280,7 +273,7 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
     if "invalid_phone_problem" in intake and not parse_phone(raw_phone).valid:
         problem, text = intake["invalid_phone_problem"], "Invalid phone number detected"
         data = {"phone": raw_phone}
-    elif "obscene_name_problem" in intake and _is_obscene(order.customer_name):
+    elif "obscene_name_problem" in intake and is_obscene(order.customer_name):
         problem, text = intake["obscene_name_problem"], "Obscene words in the name: spam"
     elif "duplicate_problem" in intake:
         key = _name_key(order.customer_name)
@@ -619,18 +612,7 @@ def _show(value: Any) -> str:
 
 # --- outcomes (X-7 and the playbooks) -----------------------------------------------------
 
-OUTCOME_ORDER_FIELDS = (
-    "payment_method",
-    "paid_amount",
-    "payment_status",
-    "delivery_method",
-    "delivery_address",
-    "delivery_date",
-    "delivery_time_from",
-    "delivery_time_to",
-    "delivery_window_approved",
-    "delivery_note",
-)
+OUTCOME_ORDER_FIELDS = engine.ORDER_FIELDS
 
 
 @transaction.atomic

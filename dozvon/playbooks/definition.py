@@ -17,24 +17,21 @@ from dozvon.playbooks import rules as R
 
 LANGS = ("ru", "uk", "en")
 
-# Fields an outcome may require or forbid: the outcome's own input and order fields.
-OUTCOME_FIELDS = frozenset(
-    {
-        "comment",
-        "problem",
-        "callback_at",
-        "payment_method",
-        "paid_amount",
-        "payment_status",
-        "delivery_method",
-        "delivery_address",
-        "delivery_date",
-        "delivery_time_from",
-        "delivery_time_to",
-        "delivery_window_approved",
-        "delivery_note",
-    }
+# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7).
+ORDER_FIELDS = (
+    "payment_method",
+    "paid_amount",
+    "payment_status",
+    "delivery_method",
+    "delivery_address",
+    "delivery_date",
+    "delivery_time_from",
+    "delivery_time_to",
+    "delivery_window_approved",
+    "delivery_note",
 )
+# Fields an outcome may require, forbid or offer: its own input and the order fields.
+OUTCOME_FIELDS = frozenset({"comment", "problem", "callback_at", *ORDER_FIELDS})
 TAKE_ORDERS = frozenset({"oldest_first", "list"})
 CREATED = frozenset({"any", "today", "yesterday", "day_before", "earlier"})
 ROLES = frozenset({"operator", "supervisor", "delivery"})

@@ -289,7 +289,7 @@ def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
         ],
         "items": list(order.items.all()),
         "products": Product.objects.filter(project=project, is_active=True).order_by("name"),
-        "closing_script": _closing(order),
+        "closing_script": order_sel.closing_script(order),
         "timeline": timeline,
         "queue": next(
             (
@@ -313,12 +313,6 @@ def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "queues": _queues(project, now),
         "local_tz": ZoneInfo(tz),
     }
-
-
-def _closing(order):
-    from dozvon.api.serializers import closing_script
-
-    return closing_script(order)
 
 
 def _errors(violations: list[Violation]) -> dict[str, list[str]]:
