@@ -23,7 +23,7 @@ messages: $(STAMP)
 	$(BIN)/dozvon compilemessages --ignore=.venv --ignore=var -v 0
 
 setup: $(STAMP) messages
-	@mkdir -p var
+	@mkdir -p var/static
 
 demo: setup
 	$(BIN)/dozvon demo

@@ -8,6 +8,7 @@ import logging
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
@@ -24,6 +25,35 @@ class ReadableJSONRenderer(JSONRenderer):
 
     def render(self, request, data, *, response_status):
         return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+def _nul_paths(value, path=()):
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, (*path, str(index)))
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies; strings with NUL characters are malformed input (422), since
+    PostgreSQL text cannot store them."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        bad = list(_nul_paths(data))
+        if bad:
+            raise ValidationError(
+                [
+                    {"loc": ("body", "payload", *p), "msg": "NUL characters are not allowed"}
+                    for p in bad
+                ]
+            )
+        return data
 
 
 class TokenAuth(HttpBearer):
@@ -82,6 +112,8 @@ def install_error_handlers(api) -> None:
     def on_http(request, exc: HttpError):
         if isinstance(exc, AuthenticationError) or exc.status_code == 401:
             return api.create_response(request, {"detail": gettext("Unauthorized.")}, status=401)
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValidationError):
+            return on_validation(request, exc.__cause__)  # e.g. NUL characters in the body
         if exc.status_code == 400:  # malformed JSON body
             return errors_response(
                 api,

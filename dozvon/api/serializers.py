@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
 from dozvon.orders.models import Order, TimelineEntry
-from dozvon.orders.selectors import closing_script, order_queue_code
+from dozvon.orders.selectors import closing_script, order_queue_code, timeline_text
 
 
 def iso(value: datetime | None, tz: str) -> str | None:
@@ -107,12 +107,12 @@ def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
     return data
 
 
-def timeline_out(e: TimelineEntry, tz: str) -> dict[str, Any]:
+def timeline_out(e: TimelineEntry, tz: str, pb=None) -> dict[str, Any]:
     return {
         "id": e.pk,
         "kind": e.kind,
         "at": iso(e.at, tz),
         "actor": e.actor.username if e.actor_id else None,
-        "text": e.text,
+        "text": timeline_text(e, pb) if pb is not None else e.text,
         "data": e.data,
     }

@@ -12,7 +12,12 @@ from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from pydantic import AfterValidator, ConfigDict
 
-from dozvon.api.common import ReadableJSONRenderer, TokenAuth, install_error_handlers
+from dozvon.api.common import (
+    ReadableJSONRenderer,
+    StrictJSONParser,
+    TokenAuth,
+    install_error_handlers,
+)
 from dozvon.api.serializers import iso, order_out, timeline_out
 from dozvon.calls.services import call_attempt_record
 from dozvon.catalog.models import Product
@@ -33,6 +38,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=TokenAuth(),
     renderer=ReadableJSONRenderer(),
+    parser=StrictJSONParser(),
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
@@ -447,7 +453,8 @@ def add_comment(request, order_id: int, payload: CommentIn):
 def get_timeline(request, order_id: int):
     order = order_sel.order_get(order_id=order_id, actor=request.auth)
     tz = order.project.time_zone
-    return [timeline_out(e, tz) for e in order_sel.order_timeline(order)]
+    pb = playbook_def(order.project.playbook)
+    return [timeline_out(e, tz, pb) for e in order_sel.order_timeline(order)]
 
 
 @api.get("/health", auth=None, tags=["meta"], include_in_schema=False)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from dozvon.core.errors import NotFound
 from dozvon.core.money import format_money
@@ -107,3 +108,19 @@ def closing_script(o: Order) -> str | None:
         total=format_money(o.total),
         currency=o.currency,
     )
+
+
+def timeline_text(entry: TimelineEntry, pb) -> str:
+    """A history line in the reader's language: automatic lines are stored as message ids
+    with their data, status lines as codes; other lines are what people typed."""
+    lang = get_language()
+    if entry.kind == "auto":
+        text = gettext(entry.text)
+        with suppress(KeyError, ValueError, TypeError):
+            text = text % entry.data
+        return text
+    if entry.kind == "status" and entry.data.get("to") in pb.statuses:
+        old = pb.statuses.get(entry.data.get("from"))
+        new = pb.statuses[entry.data["to"]]
+        return f"{old.names.get(lang) if old else entry.data.get('from')} → {new.names.get(lang)}"
+    return entry.text

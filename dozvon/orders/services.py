@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop as N_
 
 from dozvon.audit.services import audit_record
 from dozvon.calls.models import CallAttempt
@@ -237,7 +238,7 @@ def _create_order(
         order=order,
         kind=TimelineKind.AUTO,
         actor=actor,
-        text="Order received",
+        text=N_("Order received"),
         data={"external_id": external_id, "status": initial.code},
         now=now,
     )
@@ -271,10 +272,13 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
         return
     problem, data = "", {}
     if "invalid_phone_problem" in intake and not parse_phone(raw_phone).valid:
-        problem, text = intake["invalid_phone_problem"], "Invalid phone number detected"
+        problem, text = (
+            intake["invalid_phone_problem"],
+            N_("Invalid phone number detected automatically"),
+        )
         data = {"phone": raw_phone}
     elif "obscene_name_problem" in intake and is_obscene(order.customer_name):
-        problem, text = intake["obscene_name_problem"], "Obscene words in the name: spam"
+        problem, text = intake["obscene_name_problem"], N_("Obscene words in the name: spam")
     elif "duplicate_problem" in intake:
         key = _name_key(order.customer_name)
         original = next(
@@ -293,7 +297,8 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
             None,
         )
         if original is not None:
-            problem, text = intake["duplicate_problem"], f"Duplicate of order #{original.pk}"
+            problem = intake["duplicate_problem"]
+            text = N_("Duplicate of order #%(duplicate_of)s")
             data = {"duplicate_of": original.pk}
             order.extra = {**order.extra, "duplicate_of": original.pk}
     if not problem:

@@ -275,7 +275,10 @@ def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
         for f in [x["name"] for x in spec["fields"]]
     }
     general = [m for field, msgs in errors.items() if field not in used | {"calls"} for m in msgs]
-    timeline = list(order_sel.order_timeline(order))
+    timeline = [
+        {"entry": e, "text": order_sel.timeline_text(e, pb)}
+        for e in order_sel.order_timeline(order)
+    ]
     status_names = {s.code: s.names.get(lang) for s in pb.statuses.values()}
     return {
         "order": order,

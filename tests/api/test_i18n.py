@@ -34,3 +34,14 @@ def test_queue_names_follow_accept_language(cod, api_for):
         "Швидкий передзвін",
         "Quick recall",
     ]
+
+
+def test_automatic_and_status_lines_of_the_timeline_follow_the_language_x_6(cod, api_for):
+    # given a duplicate order (an automatic line) and an order saved as invalid (a status line)
+    first = cod.intake(name="Сидоров Сидор")
+    dup = cod.intake(name="Сидоров Сидор")
+    ru = api_for(cod.operator, lang="ru").get(f"/orders/{dup.pk}/timeline").data
+    en = api_for(cod.operator, lang="en").get(f"/orders/{dup.pk}/timeline").data
+    # then each reader sees them in their language, with the data filled in
+    assert [e["text"] for e in ru] == ["Заказ поступил", f"Дубль заказа №{first.pk}"]
+    assert [e["text"] for e in en] == ["Order received", f"Duplicate of order #{first.pk}"]

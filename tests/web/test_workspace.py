@@ -53,3 +53,15 @@ def test_queue_bar_partial_lists_every_tab_with_its_count(client, cod):
     html = client.get("/p/cod/queues").content.decode()
     assert 'data-count="new">1<' in html
     assert 'data-take="no_answer_earlier"' not in html  # listed, never handed out (COD-6)
+
+
+def test_nul_characters_are_refused_not_a_server_error(client, cod, api_for):
+    order = cod.intake()
+    client.force_login(cod.operator)
+    page = client.post(f"/orders/{order.pk}/comment", {"text": "при\x00вет"})
+    assert page.status_code == 400
+    api = api_for(cod.operator)
+    listed = api.get("/projects/cod/orders", q="a\x00b")
+    assert listed.status_code == 422 and listed.data["errors"][0]["rule"] == "input"
+    body = api.post(f"/orders/{order.pk}/comments", {"text": "при\x00вет"})
+    assert body.status_code == 422 and body.data["errors"][0]["field"] == "text"
