@@ -154,6 +154,7 @@ def get_playbook(request, slug: str):
                 "take": q.take,
                 "bucket": q.bucket,
                 "created": q.created,
+                "roles": list(q.roles),
             }
             for q in pb.queues
         ],

@@ -131,6 +131,7 @@ class QueueDef:
     min_failed_calls: int | None = None
     max_failed_calls: int | None = None
     unassigned_only: bool = False
+    roles: tuple[str, ...] = ("operator", "supervisor")
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,11 @@ def _parse_queue(q: Mapping[str, Any], problems: list[str]) -> QueueDef:
         min_failed_calls=q.get("min_failed_calls"),
         max_failed_calls=q.get("max_failed_calls"),
         unassigned_only=bool(q.get("unassigned_only", False)),
+        roles=tuple(q.get("roles", ("operator", "supervisor"))),
     )
+    for role in queue.roles:
+        if role not in ROLES:
+            problems.append(f"queue {queue.code}: unknown role {role!r}")
     if queue.take not in TAKE_ORDERS:
         problems.append(f"queue {queue.code}: take must be one of {sorted(TAKE_ORDERS)}")
     if queue.created not in CREATED:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.core.errors import Forbidden, NotFound, RuleViolations, violation
 from dozvon.orders.models import Order
 from dozvon.orders.services import lock_order
 from dozvon.playbooks.definition import QueueDef
@@ -56,8 +56,10 @@ def queue_take_next(*, project, queue_code: str, actor, now: datetime) -> Order 
     An operator holding a live claim in the project gets that order back instead of a
     second one: one operator works one order at a time.
     """
-    ensure_can(actor, project, WORK)
+    role = ensure_can(actor, project, WORK)
     queue = _queue(project, queue_code)
+    if role != "admin" and role not in queue.roles:
+        raise Forbidden()
     if not queue.callable:
         raise RuleViolations(
             [violation("COD-6", "queue", "Orders are not handed out from this queue.")]

@@ -89,10 +89,17 @@ def _project(request, slug):
         raise Http404 from exc
 
 
-def _queues(project, now):
+def _queues(project, now, user):
+    """The queue bar: every tab with its count; "Take" where this user may take."""
     lang = get_language()
+    role = role_of(user, project)
     return [
-        {"code": q.code, "name": q.names.get(lang), "count": n, "callable": q.callable}
+        {
+            "code": q.code,
+            "name": q.names.get(lang),
+            "count": n,
+            "callable": q.callable and (role == "admin" or role in q.roles),
+        }
         for q, n in queue_counts(project=project, now=now)
     ]
 
@@ -103,7 +110,7 @@ def home(request):
     if len(projects) == 1:
         return redirect("web:workspace", slug=projects[0].slug)
     now = clock.now()
-    rows = [{"project": p, "queues": _queues(p, now)} for p in projects]
+    rows = [{"project": p, "queues": _queues(p, now, request.user)} for p in projects]
     return render(request, "web/home.html", {"rows": rows, "projects": projects})
 
 
@@ -134,7 +141,7 @@ def workspace(request, slug):
         {
             "project": project,
             "projects": projects_for(request.user).order_by("name"),
-            "queues": _queues(project, now),
+            "queues": _queues(project, now, request.user),
             "page": page,
             "rows": [
                 {
@@ -161,7 +168,9 @@ def queue_bar(request, slug):
     now = clock.now()
     queue_svc.queue_snapshot_record(project=project, now=now)
     return render(
-        request, "web/_queue_bar.html", {"project": project, "queues": _queues(project, now)}
+        request,
+        "web/_queue_bar.html",
+        {"project": project, "queues": _queues(project, now, request.user)},
     )
 
 
@@ -313,7 +322,7 @@ def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "general_errors": general,
         "call_errors": errors.get("calls", []),
         "claimed_by_me": order.claimed_by_id == request.user.pk,
-        "queues": _queues(project, now),
+        "queues": _queues(project, now, request.user),
         "local_tz": ZoneInfo(tz),
     }
 
@@ -486,7 +495,7 @@ def supervisor(request, slug):
         {
             "project": project,
             "projects": projects_for(request.user).order_by("name"),
-            "queues": _queues(project, now),
+            "queues": _queues(project, now, request.user),
             "claims": claims,
             "idle_minutes": int(idle / timedelta(minutes=1)),
             "outcome_names": [pb.outcomes[c].names.get(lang) for c in outcome_codes],

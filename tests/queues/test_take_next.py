@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from dozvon.calls.services import call_attempt_record
-from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.core.errors import Forbidden, NotFound, RuleViolations
 from dozvon.orders.services import order_apply_outcome
+from dozvon.playbooks.services import playbook_files, playbook_load
 from dozvon.queues.services import order_release, queue_take_next
 from tests.factories import MembershipFactory, UserFactory
 
@@ -126,3 +127,22 @@ def test_quick_recall_is_due_two_minutes_after_the_failed_call_cod_2(cod, now):
     assert take(cod, cod.operator, now + timedelta(minutes=1), "quick_recall") is None
     later = take(cod, cod.operator, now + timedelta(minutes=2), "quick_recall")
     assert later.pk == order.pk
+
+
+def test_a_queue_declares_who_may_take_from_it(cod, now, tmp_path):
+    # given a COD playbook whose "in work" queue only supervisors may take from
+    source = next(p for p in playbook_files() if p.stem == "cod").read_text("utf-8")
+    edited = source.replace(
+        'code = "in_work"\nbucket = "in_work"\n',
+        'code = "in_work"\nbucket = "in_work"\nroles = ["supervisor"]\n',
+    )
+    assert edited != source
+    changed = tmp_path / "cod.toml"
+    changed.write_text(edited, "utf-8")
+    playbook_load(path=changed, now=now)
+    cod.project.refresh_from_db()
+    # when an operator asks for the next order of that queue, then it is forbidden
+    with pytest.raises(Forbidden):
+        take(cod, cod.operator, now, code="in_work")
+    # while the supervisor may
+    assert take(cod, cod.supervisor, now, code="in_work") is None
