@@ -41,6 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: setup
+	$(BIN)/python -m bench.ui_timing
 	$(BIN)/python -m bench
 
 clean:

@@ -136,7 +136,7 @@ def order_intake(
         existing = Order.objects.filter(project=project, external_id=external_id).first()
         if existing is not None:
             return existing, False
-    _check_intake(project, customer, items)
+    products = _check_intake(project, customer, items)
     try:
         with transaction.atomic():
             return _create_order(
@@ -145,6 +145,7 @@ def order_intake(
                 external_id=external_id,
                 customer=customer,
                 items=items,
+                products=products,
                 payment_method=payment_method,
                 created_at=created_at or now,
                 now=now,
@@ -157,7 +158,8 @@ def order_intake(
         return existing, False
 
 
-def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) -> None:
+def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) -> dict:
+    """Every intake rule at once; the order's products by SKU when all pass."""
     found = []
     if not customer.phone.strip():
         found.append(violation("X-4", "customer.phone", "The phone is required."))
@@ -166,7 +168,13 @@ def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) 
     found += check_email(customer.email, field="customer.email")
     if not items:
         found.append(violation("X-10", "items", "An order needs at least one item."))
-    products = _products(project, [i.sku for i in items])
+    catalog = {
+        p.sku: p for p in Product.objects.filter(project=project, sku__in={i.sku for i in items})
+    }
+    products = {
+        sku: order_rules.ProductFact(p.sku, p.price, p.max_discount_percent, p.is_active)
+        for sku, p in catalog.items()
+    }
     for index, item in enumerate(items):
         found += order_rules.check_item(
             index=index,
@@ -179,10 +187,11 @@ def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) 
         )
     if found:
         raise RuleViolations(found)
+    return catalog
 
 
 def _create_order(
-    *, project, actor, external_id, customer, items, payment_method, created_at, now
+    *, project, actor, external_id, customer, items, products, payment_method, created_at, now
 ) -> Order:
     pb = playbook_def(project.playbook)
     initial = pb.initial_status
@@ -203,10 +212,6 @@ def _create_order(
         created_at=created_at,
         updated_at=now,
     )
-    products = {
-        p.sku: p
-        for p in Product.objects.filter(project=project).filter(sku__in={i.sku for i in items})
-    }
     rows = []
     for index, item in enumerate(items):
         product = products[item.sku]

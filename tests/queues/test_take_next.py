@@ -146,3 +146,13 @@ def test_a_queue_declares_who_may_take_from_it(cod, now, tmp_path):
         take(cod, cod.operator, now, code="in_work")
     # while the supervisor may
     assert take(cod, cod.supervisor, now, code="in_work") is None
+
+
+def test_the_taken_order_carries_every_field_as_stored_cod_9(cod, now):
+    # given a New order with a comment, a name key and a total
+    cod.intake(phone="+79161119999", created_at=now - timedelta(minutes=3))
+    # when it is taken, then the returned order equals a fresh read of the row
+    taken = take(cod, cod.operator, now)
+    stored = type(taken).objects.get(pk=taken.pk)
+    for field in type(taken)._meta.concrete_fields:
+        assert getattr(taken, field.attname) == getattr(stored, field.attname), field.name

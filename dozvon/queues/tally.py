@@ -1,0 +1,110 @@
+"""The tab tally on PostgreSQL (see TabTally): trigger and rebuild SQL, and the reader.
+
+The trigger fires only when an order's bucket, failed calls, arrival time or project is
+written (or the order is inserted or deleted), so a claim or an edit costs nothing. The
+arrival day is taken in the project's time zone, as the tabs are (COD-1…6).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+
+from dozvon.playbooks import definition as engine
+from dozvon.queues.models import TabTally
+
+CAP = TabTally.FAILED_CAP
+SLOTS = TabTally.SLOTS
+
+_DAY = "(({row}.created_at AT TIME ZONE p.time_zone)::date)"
+
+TRIGGER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION dozvon_tab_tally() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.bucket = OLD.bucket AND NEW.project_id = OLD.project_id
+     AND NEW.created_at = OLD.created_at
+     AND least(NEW.failed_calls, {CAP}) = least(OLD.failed_calls, {CAP}) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.bucket <> '' THEN
+    UPDATE queues_tabtally t SET n = t.n - 1
+    FROM projects_project p
+    WHERE p.id = OLD.project_id AND t.project_id = OLD.project_id AND t.bucket = OLD.bucket
+      AND t.day = {_DAY.format(row="OLD")} AND t.failed = least(OLD.failed_calls, {CAP})
+      AND t.slot = mod(OLD.id, {SLOTS});
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.bucket <> '' THEN
+    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+    SELECT NEW.project_id, NEW.bucket, {_DAY.format(row="NEW")},
+           least(NEW.failed_calls, {CAP}), mod(NEW.id, {SLOTS}), 1
+    FROM projects_project p WHERE p.id = NEW.project_id
+    ON CONFLICT (project_id, bucket, day, failed, slot) DO UPDATE SET n = queues_tabtally.n + 1;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+TRIGGER = """
+CREATE TRIGGER orders_order_tab_tally
+AFTER INSERT OR DELETE OR UPDATE OF bucket, failed_calls, created_at, project_id
+ON orders_order FOR EACH ROW EXECUTE FUNCTION dozvon_tab_tally()
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS orders_order_tab_tally ON orders_order;
+DROP FUNCTION IF EXISTS dozvon_tab_tally();
+"""
+
+# Recount from the orders (after a bulk load that bypassed triggers, or to repair).
+REBUILD = f"""
+DELETE FROM queues_tabtally;
+INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+SELECT o.project_id, o.bucket, {_DAY.format(row="o")}, least(o.failed_calls, {CAP}),
+       mod(o.id, {SLOTS}), count(*)
+FROM orders_order o JOIN projects_project p ON p.id = o.project_id
+WHERE o.bucket <> ''
+GROUP BY 1, 2, 3, 4, 5;
+"""
+
+
+def tally_in_use(queues: list[engine.QueueDef]) -> bool:
+    """The tally answers when it runs (PostgreSQL) and every threshold is below the cap."""
+    return connection.vendor == "postgresql" and all(
+        q.bucket
+        and (q.min_failed_calls is None or q.min_failed_calls < CAP)
+        and (q.max_failed_calls is None or q.max_failed_calls < CAP)
+        for q in queues
+    )
+
+
+_DAYS = {"today": (0, None), "yesterday": (1, 0), "day_before": (2, 1), "earlier": (None, 2)}
+
+
+def tally_counts(*, project, queues: list[engine.QueueDef], now: datetime) -> list[int]:
+    """Every tab's size in one statement over the project's tally rows."""
+    today = now.astimezone(ZoneInfo(project.time_zone)).date()
+    parts, params = [], []
+    for q in queues:
+        cond, args = ["bucket = %s"], [q.bucket]
+        since, until = _DAYS.get(q.created, (None, None))
+        if since is not None:
+            cond.append("day >= %s")
+            args.append(today - timedelta(days=since))
+        if until is not None:
+            cond.append("day < %s")
+            args.append(today - timedelta(days=until))
+        if q.min_failed_calls is not None:
+            cond.append("failed >= %s")
+            args.append(q.min_failed_calls)
+        if q.max_failed_calls is not None:
+            cond.append("failed <= %s")
+            args.append(q.max_failed_calls)
+        parts.append(f"coalesce(sum(n) FILTER (WHERE {' AND '.join(cond)}), 0)")
+        params += args
+    sql = f"SELECT {', '.join(parts)} FROM queues_tabtally WHERE project_id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, project.pk])
+        return [int(n) for n in cursor.fetchone()]
