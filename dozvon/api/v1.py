@@ -74,7 +74,7 @@ def _page(qs, page: int, page_size: int, render) -> dict[str, Any]:
     count = qs.count()
     start = (page - 1) * page_size
     return {
-        "items": [render(o) for o in qs[start : start + page_size]],
+        "items": [render(o) for o in order_sel.page_of(qs, start, page_size)],
         "count": count,
         "page": page,
         "page_size": page_size,

@@ -69,18 +69,29 @@ def order_list(
         qs = qs.filter(status=status)
     if q:
         q = q.strip()
-        cond = Q(name_key__contains=" ".join(q.casefold().replace("ё", "е").split()))
+        cond = Q(pk__in=[])
+        if any(ch.isalpha() for ch in q):  # a name: digits alone never search names
+            cond |= Q(name_key__contains=" ".join(q.casefold().replace("ё", "е").split()))
         if q.isdigit():
             cond |= Q(pk=int(q)) | Q(external_id=q)
         variants = phone_search_variants(q) if sum(ch.isdigit() for ch in q) >= 5 else set()
         if variants:
-            cond |= Q(
-                customer_id__in=CustomerPhone.objects.filter(
-                    project=project, phone__in=variants
-                ).values("customer_id")
-            )
+            # resolved first: a short list of ids lets PostgreSQL OR index scans together
+            # instead of walking the project's orders newest first through a subplan
+            customers = CustomerPhone.objects.filter(project=project, phone__in=variants)
+            cond |= Q(customer_id__in=list(customers.values_list("customer_id", flat=True)))
+        if not any(ch.isalnum() for ch in q):
+            cond = Q(name_key__contains=q)  # punctuation only: match it literally
         qs = qs.filter(cond)
     return qs.order_by("-created_at", "-id")
+
+
+def page_of(qs: QuerySet, start: int, size: int) -> list:
+    """Rows [start, start + size) of an ordered queryset: the page's ids are found first
+    on the ordering index alone, then only those rows are read with their joins (a deep
+    OFFSET would otherwise join every skipped row)."""
+    ids = list(qs.values_list("id", flat=True)[start : start + size])
+    return list(qs.filter(pk__in=ids)) if ids else []
 
 
 def order_other_orders(order: Order) -> QuerySet[Order]:
