@@ -197,12 +197,18 @@ def _create_order(
     initial = pb.initial_status
     person = customer_for_intake(project=project, data=customer)
     intake_bucket = pb.settings.get("intake_bucket", "new")
-    order = Order.objects.create(
+    lines = []
+    for item in items:
+        product = products[item.sku]
+        price = money(item.price if item.price is not None else product.price)
+        lines.append((product, price, item.quantity, item.discount_percent or Decimal(0)))
+    order = Order(
         project=project,
         external_id=external_id or None,
         customer=person,
         customer_name=customer.name.strip()[:300],
         phone=person.phone,
+        main_product=lines[0][0],
         status=initial.code,
         status_group=initial.group,
         bucket=intake_bucket if any(q.bucket == intake_bucket for q in pb.queues) else "",
@@ -212,33 +218,27 @@ def _create_order(
         created_at=created_at,
         updated_at=now,
     )
-    rows = []
-    for index, item in enumerate(items):
-        product = products[item.sku]
-        price = money(item.price if item.price is not None else product.price)
-        discount = item.discount_percent or Decimal(0)
-        rows.append(
-            OrderItem(
-                order=order,
-                product=product,
-                sku=product.sku,
-                name=product.name,
-                quantity=item.quantity,
-                unit_price=price,
-                discount_percent=discount,
-                line_total=line_total(price, item.quantity, discount),
-                is_main=index == 0,
-                added_at=now,
-            )
-        )
-    OrderItem.objects.bulk_create(rows)
-    order.main_product = products[items[0].sku]
     order.goods_total, order.total = order_rules.totals(
-        [order_rules.LineFact(r.unit_price, r.quantity, r.discount_percent) for r in rows],
+        [order_rules.LineFact(price, qty, discount) for _, price, qty, discount in lines],
         order.delivery_cost,
     )
     order.name_key = search_key(order)
-    order.save(update_fields=["main_product", "goods_total", "total", "name_key"])
+    order.save(force_insert=True)  # one INSERT with totals and search key already known
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=product,
+            sku=product.sku,
+            name=product.name,
+            quantity=qty,
+            unit_price=price,
+            discount_percent=discount,
+            line_total=line_total(price, qty, discount),
+            is_main=index == 0,
+            added_at=now,
+        )
+        for index, (product, price, qty, discount) in enumerate(lines)
+    )
     timeline_append(
         order=order,
         kind=TimelineKind.AUTO,
@@ -296,6 +296,7 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
                     status=pb.initial_status.code,
                 )
                 .exclude(pk=order.pk)
+                .only("id", "customer_name")
                 .order_by("id")
                 if _name_key(o.customer_name) == key
             ),

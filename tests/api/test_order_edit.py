@@ -311,6 +311,46 @@ def test_list_is_paginated_with_the_contract_shape(cod, api_for):
     assert len(small.data["items"]) == 25
 
 
+def test_pages_keep_the_newest_first_order_across_page_boundaries(cod, api_for):
+    # given orders placed at seven different moments
+    partner = api_for(cod.partner)
+    now = real_now()
+    for hours in (5, 1, 7, 3, 2, 6, 4):
+        intake(partner, cod, created_at=(now - timedelta(hours=hours)).isoformat())
+    api = api_for(cod.operator)
+    # when the list is read in pages of three
+    pages = [api.get("/projects/cod/orders", page=n, page_size=3).data for n in (1, 2, 3)]
+    # then the pages joined are the whole list newest first, each page in order
+    joined = [o["created_at"] for page in pages for o in page["items"]]
+    assert [len(page["items"]) for page in pages] == [3, 3, 1]
+    assert joined == sorted(joined, reverse=True)
+    whole = api.get("/projects/cod/orders", page_size=100).data["items"]
+    assert [o["id"] for page in pages for o in page["items"]] == [o["id"] for o in whole]
+
+
+def test_digits_search_ids_and_phones_not_names_x_4(cod, api_for):
+    # given an order whose id is typed, and a customer whose name carries those digits
+    order = _order(cod, api_for)
+    body = intake_body(cod)
+    body["customer"]["name"] = f"Петров {order['id']}"
+    named = api_for(cod.partner).post("/projects/cod/orders", body).data
+    api = api_for(cod.operator)
+    # when the operator searches by the bare number
+    found = [o["id"] for o in api.get("/projects/cod/orders", q=str(order["id"])).data["items"]]
+    # then the order with that id is found, not the name that happens to contain it
+    assert found == [order["id"]]
+    # and with a letter in the query the name is searched
+    by_name = api.get("/projects/cod/orders", q=f"петров {order['id']}").data["items"]
+    assert [o["id"] for o in by_name] == [named["id"]]
+
+
+def test_search_of_punctuation_alone_matches_it_literally_not_everything(cod, api_for):
+    _order(cod, api_for)
+    response = api_for(cod.operator).get("/projects/cod/orders", q="--")
+    assert response.status_code == 200
+    assert response.data["count"] == 0
+
+
 def test_list_is_newest_first(cod, api_for):
     # given orders placed on three different days, taken in out of order
     partner = api_for(cod.partner)
