@@ -46,6 +46,18 @@ def _capture_rolled_back(fn) -> list[str]:
     return got
 
 
+def _role(sql: str) -> str:
+    """What a captured list statement does, for its file name."""
+    head = sql.lstrip()[:120]
+    if head.upper().startswith("SELECT COUNT("):
+        return "count"
+    if head.startswith('SELECT "orders_order"."id" AS "id" FROM'):
+        return "page_ids"
+    if head.startswith('SELECT "customers_customerphone"'):
+        return "phone_lookup"
+    return "page_rows"
+
+
 def explain(cfg: Config, name: str, sql: str, params: tuple = ()) -> dict[str, Any]:
     EXPLAIN_DIR.mkdir(parents=True, exist_ok=True)
     with db.connect(cfg, autocommit=False) as conn:
@@ -92,7 +104,7 @@ def explain_all(cfg: Config, *, slug: str, project_id: int, mixed_op: int, all_o
     from dozvon.core import clock
     from dozvon.customers.models import CustomerPhone
     from dozvon.customers.services import CustomerInput
-    from dozvon.orders.selectors import order_list
+    from dozvon.orders.selectors import order_list, page_of
     from dozvon.orders.services import ItemInput, order_intake
     from dozvon.projects.models import Project
     from dozvon.queues.selectors import queue_counts
@@ -112,31 +124,29 @@ def explain_all(cfg: Config, *, slug: str, project_id: int, mixed_op: int, all_o
     for code, sql in zip(codes, counts_sql if len(counts_sql) > 1 else [], strict=False):
         out[f"count_{code}"] = explain(cfg, f"count_{code}", sql)
 
-    # list: the API's page 500 × 20 (count + page), and searches
+    # list: the API's page 500 × 20 exactly as the API reads it (count, the page's ids,
+    # its rows), and searches (their phone lookups too)
     def page(qs, depth: int):
         def run():
             qs2 = qs.select_related("project", "project__playbook")
             qs2.count()
-            list(qs2[depth : depth + 20])
+            page_of(qs2, depth, 20)
 
         return run
 
-    listing = _capture(page(order_list(project=project), 9980))
-    for name, sql in zip(("list_count", "list_page_depth_10000"), listing, strict=False):
-        out[name] = explain(cfg, name, sql)
+    def explain_each(prefix: str, statements: list[str]) -> None:
+        for sql in statements:
+            name = f"{prefix}_{_role(sql)}"
+            out[name] = explain(cfg, name, sql)
+
+    explain_each("list_depth_10000", _capture(page(order_list(project=project), 9980)))
     phone = CustomerPhone.objects.filter(project=project).order_by("id").first()
     if phone is not None:
         d = phone.phone[2:]
         typed = f"8 ({d[:3]}) {d[3:6]}-{d[6:8]}-{d[8:]}"
-        got = _capture(page(order_list(project=project, phone=typed), 0))
-        for name, sql in zip(("search_phone_count", "search_phone_page"), got, strict=False):
-            out[name] = explain(cfg, name, sql)
-        got = _capture(page(order_list(project=project, q=d), 0))
-        for name, sql in zip(("search_q_digits_count", "search_q_digits_page"), got, strict=False):
-            out[name] = explain(cfg, name, sql)
-    got = _capture(page(order_list(project=project, q="Иванов"), 0))
-    for name, sql in zip(("search_q_name_count", "search_q_name_page"), got, strict=False):
-        out[name] = explain(cfg, name, sql)
+        explain_each("search_phone", _capture(page(order_list(project=project, phone=typed), 0)))
+        explain_each("search_q_digits", _capture(page(order_list(project=project, q=d), 0)))
+    explain_each("search_q_name", _capture(page(order_list(project=project, q="Иванов"), 0)))
 
     # intake: every SELECT of one order_intake (rolled back)
     from dozvon.accounts.models import User

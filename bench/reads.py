@@ -101,7 +101,7 @@ def lists(
     port: int, token: str, slug: str, *, orders: int, max_n: int, max_s: float
 ) -> dict[str, Any]:
     """List page depth 10,000 (page 500 × 20), first page, phone search, name search."""
-    from dozvon.orders.selectors import order_list
+    from dozvon.orders.selectors import order_list, page_of
 
     project = _project(slug)
     client = Client(port, token)
@@ -129,11 +129,10 @@ def lists(
     for name, query in cases.items():
         out[name] = summary(_loop(get(query), max_n=max_n, max_s=max_s / len(cases) + 1))
 
-    def service_page(_i: int) -> None:
+    def service_page(_i: int) -> None:  # as the API reads it: count, then the page
         qs = order_list(project=project)
         qs.count()
-        start = (depth_page - 1) * 20
-        list(qs[start : start + 20])
+        page_of(qs, (depth_page - 1) * 20, 20)
 
     out["service_page_depth"] = summary(_loop(service_page, max_n=max_n, max_s=max_s / 5))
     client.close()
