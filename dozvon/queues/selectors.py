@@ -12,7 +12,8 @@ from dozvon.playbooks import definition as engine
 from dozvon.playbooks.selectors import playbook_def
 
 
-def _day_start(now: datetime, tz: str, days_ago: int) -> datetime:
+def day_start(now: datetime, tz: str, days_ago: int) -> datetime:
+    """Midnight `days_ago` days before `now`'s day in the time zone `tz`."""
     zone = ZoneInfo(tz)
     day = now.astimezone(zone).date() - timedelta(days=days_ago)
     return datetime.combine(day, time(0, 0), tzinfo=zone)
@@ -30,9 +31,9 @@ def queue_filter(queue: engine.QueueDef, *, now: datetime, tz: str) -> Q:
     if bounds:
         since, until = bounds
         if since is not None:
-            cond &= Q(created_at__gte=_day_start(now, tz, since))
+            cond &= Q(created_at__gte=day_start(now, tz, since))
         if until is not None:
-            cond &= Q(created_at__lt=_day_start(now, tz, until))
+            cond &= Q(created_at__lt=day_start(now, tz, until))
     if queue.min_failed_calls is not None:
         cond &= Q(failed_calls__gte=queue.min_failed_calls)
     if queue.max_failed_calls is not None:

@@ -8,7 +8,7 @@ FOR UPDATE SKIP LOCKED so concurrent operators do not queue behind each other
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -20,7 +20,7 @@ from dozvon.playbooks.definition import QueueDef
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can, membership_of
 from dozvon.queues.models import QueueSnapshot
-from dozvon.queues.selectors import claim_idle, queue_counts, queue_filter
+from dozvon.queues.selectors import claim_idle, day_start, queue_counts, queue_filter
 
 MAX_ATTEMPTS = 8
 
@@ -108,15 +108,7 @@ SELECT * FROM held UNION ALL SELECT * FROM claimed
 """
 
 
-def take_statement(*, project, queue: QueueDef, actor, now: datetime) -> tuple[str, list]:
-    """The PostgreSQL take-next statement and its parameters (also EXPLAINed by bench/).
-
-    The held-claim check, the candidate (FOR UPDATE SKIP LOCKED) and the compare-and-set
-    claim in one statement, one round trip: per-statement overhead dominated take next
-    (bench/README.md). The candidate is the same ORM query as on SQLite, so the tab, due,
-    free, unassigned and skills conditions are defined once. A row a concurrent operator
-    changed is re-checked by PostgreSQL against the candidate's conditions before it is
-    locked; locked rows are skipped, so operators never wait on each other."""
+def _compile_take(*, project, queue: QueueDef, actor, now: datetime) -> tuple[str, list]:
     idle_since = now - claim_idle(project)
     candidate = queue_candidates(project=project, queue=queue, actor=actor, now=now)
     candidate_sql, candidate_params = candidate.values_list("id")[:1].query.sql_with_params()
@@ -131,6 +123,96 @@ def take_statement(*, project, queue: QueueDef, actor, now: datetime) -> tuple[s
         idle_since,
     ]
     return _TAKE_SQL.format(candidate=candidate_sql), params
+
+
+# Two moments the statement is compiled for when it is cached: times of day no real
+# moment's derived values (day starts, idle limit) can coincide with.
+_COMPILED_AT = (
+    datetime(2001, 2, 3, 15, 27, 31, 123457, tzinfo=UTC),
+    datetime(2003, 7, 9, 4, 41, 7, 654321, tzinfo=UTC),
+)
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+_COMPILED_MAX = 20_000
+
+
+def _moments(now: datetime, project) -> dict[str, datetime]:
+    """Every time value the statement's parameters are derived from."""
+    tz = project.time_zone
+    moments = {"now": now, "idle_since": now - claim_idle(project)}
+    moments.update({f"day_{n}": day_start(now, tz, n) for n in range(3)})
+    return moments
+
+
+def _template(*, project, queue: QueueDef, actor) -> tuple[str, tuple] | None:
+    """The statement with each parameter marked as a constant or as the moment it is
+    derived from, or None when that cannot be told for certain: compiled for two
+    moments, a parameter that differs must be the same derived moment in both, and one
+    that does not differ must not be a time value."""
+    compiled, names = [], []
+    for at in _COMPILED_AT:
+        compiled.append(_compile_take(project=project, queue=queue, actor=actor, now=at))
+        by_value: dict[datetime, str] = {}
+        for name, value in _moments(at, project).items():
+            if by_value.setdefault(value, name) != name:
+                return None
+        names.append(by_value)
+    (sql_a, params_a), (sql_b, params_b) = compiled
+    if sql_a != sql_b or len(params_a) != len(params_b):
+        return None
+    slots = []
+    for a, b in zip(params_a, params_b, strict=True):
+        if a == b and not isinstance(a, date | time | timedelta):
+            slots.append((False, a))
+        elif (
+            isinstance(a, datetime)
+            and isinstance(b, datetime)
+            and names[0].get(a) is not None
+            and names[0].get(a) == names[1].get(b)
+        ):
+            slots.append((True, names[0][a]))
+        else:
+            return None
+    return sql_a, tuple(slots)
+
+
+def take_statement(
+    *, project, queue: QueueDef, actor, now: datetime, cached: bool = True
+) -> tuple[str, list]:
+    """The PostgreSQL take-next statement and its parameters (also EXPLAINed by bench/).
+
+    The held-claim check, the candidate (FOR UPDATE SKIP LOCKED) and the compare-and-set
+    claim in one statement, one round trip: per-statement overhead dominated take next
+    (bench/README.md). The candidate is the same ORM query as on SQLite, so the tab, due,
+    free, unassigned and skills conditions are defined once. A row a concurrent operator
+    changed is re-checked by PostgreSQL against the candidate's conditions before it is
+    locked; locked rows are skipped, so operators never wait on each other.
+
+    Compiling that ORM query cost as much CPU as the rest of a take, so it is compiled once
+    per project, playbook, time zone, tab and operator membership, and only the time values
+    are filled in per call (tests compare it with a fresh compile at arbitrary moments)."""
+    if not cached:
+        return _compile_take(project=project, queue=queue, actor=actor, now=now)
+    member = membership_of(actor, project)
+    key = (
+        project.pk,
+        project.playbook.source_sha256,
+        project.time_zone,
+        queue.code,
+        actor.pk,
+        member.pk if member is not None else None,
+        member.all_products if member is not None else None,
+    )
+    template = _COMPILED.get(key)
+    if template is None:
+        template = _template(project=project, queue=queue, actor=actor)
+        if template is None:
+            return _compile_take(project=project, queue=queue, actor=actor, now=now)
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[key] = template
+    sql, slots = template
+    moments = _moments(now, project)
+    return sql, [moments[value] if is_moment else value for is_moment, value in slots]
 
 
 def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) -> Order | None:
