@@ -9,6 +9,7 @@ import time
 import traceback
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bench import bootstrap, datagen, db, report
 from bench.config import Config, load
@@ -156,7 +157,15 @@ def main() -> int:
     from bench.explain import EXPLAIN_DIR
 
     shutil.rmtree(EXPLAIN_DIR, ignore_errors=True)  # only this run's plans
-    created = db.ensure_database(cfg)
+    try:
+        created = db.ensure_database(cfg)
+    except db.psycopg.OperationalError as exc:
+        url = urlsplit(cfg.database_url)  # shown without the credentials
+        where = urlunsplit(url._replace(netloc=url.netloc.rpartition("@")[2]))
+        raise SystemExit(
+            f"PostgreSQL is not reachable at {where} (set DATABASE_URL or "
+            f"BENCH_DATABASE_URL, or start the server): {str(exc).strip()}"
+        ) from None
     log(f"database {cfg.db_name}: {'created' if created else 'exists'}")
     bootstrap.setup_django(cfg)
     bootstrap.migrate_and_load()

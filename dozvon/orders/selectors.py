@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
@@ -92,6 +93,15 @@ def page_of(qs: QuerySet, start: int, size: int) -> list:
     OFFSET would otherwise join every skipped row)."""
     ids = list(qs.values_list("id", flat=True)[start : start + size])
     return list(qs.filter(pk__in=ids)) if ids else []
+
+
+class IdsFirstPaginator(Paginator):
+    """Django's paginator whose pages are read with `page_of` (ids first, then rows)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(page_of(self.object_list, bottom, self.per_page), number, self)
 
 
 def order_other_orders(order: Order) -> QuerySet[Order]:

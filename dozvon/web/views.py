@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -129,7 +128,7 @@ def workspace(request, slug):
     queue = next((x for x in pb.queues if x.code == queue_code), None)
     if queue is not None:
         qs = qs.filter(queue_filter(queue, now=now, tz=project.time_zone))
-    page = Paginator(
+    page = order_sel.IdsFirstPaginator(
         qs.select_related("project", "project__playbook", "claimed_by"), page_size
     ).get_page(request.GET.get("page"))
     held = Order.objects.filter(

@@ -1,9 +1,11 @@
 """Workspace wiring: views call the services, show refusals next to fields, keep input."""
 
+import re
 from datetime import timedelta
 
 from dozvon.core import clock
 from dozvon.orders.models import Order
+from tests.conftest import NOW
 
 
 def test_take_next_opens_the_oldest_new_order_card_cod_7(client, cod):
@@ -38,6 +40,21 @@ def test_list_searches_by_phone_in_any_format_and_pages_by_20_x_4(client, cod):
     assert page.count("<tr") == 21  # header + 20 rows
     found = client.get("/p/cod/", {"q": "8 (916) 777-00-07"}).content.decode()
     assert "Покупатель7<" in found and "Покупатель8<" not in found
+
+
+def test_the_second_page_continues_the_newest_first_list_x_4(client, cod):
+    # given 25 orders that arrived one after another
+    for i in range(25):
+        cod.intake(
+            phone=f"+7916777{i:04d}", name=f"Покупатель{i}", created_at=NOW + timedelta(minutes=i)
+        )
+    client.force_login(cod.operator)
+    # when the operator opens the second page
+    page = client.get("/p/cod/", {"page": 2}).content.decode()
+    # then it holds the five oldest, newest first
+    assert page.count("<tr") == 6
+    shown = [int(n) for n in re.findall(r"Покупатель(\d+)<", page)]
+    assert shown == [4, 3, 2, 1, 0]
 
 
 def test_supervisor_screen_is_forbidden_to_operators_x_2(client, cod):
