@@ -58,6 +58,35 @@ DROP TRIGGER IF EXISTS orders_order_tab_tally ON orders_order;
 DROP FUNCTION IF EXISTS dozvon_tab_tally();
 """
 
+# A project's new time zone moves its orders' local arrival days: recount that project.
+PROJECT_TRIGGER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION dozvon_tab_tally_time_zone() RETURNS trigger AS $$
+BEGIN
+  IF NEW.time_zone IS DISTINCT FROM OLD.time_zone THEN
+    DELETE FROM queues_tabtally WHERE project_id = NEW.id;
+    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+    SELECT o.project_id, o.bucket, ((o.created_at AT TIME ZONE NEW.time_zone)::date),
+           least(o.failed_calls, {CAP}), mod(o.id, {SLOTS}), count(*)
+    FROM orders_order o
+    WHERE o.project_id = NEW.id AND o.bucket <> ''
+    GROUP BY 1, 2, 3, 4, 5;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+PROJECT_TRIGGER = """
+CREATE TRIGGER projects_project_tab_tally
+AFTER UPDATE OF time_zone ON projects_project
+FOR EACH ROW EXECUTE FUNCTION dozvon_tab_tally_time_zone()
+"""
+
+PROJECT_DROP = """
+DROP TRIGGER IF EXISTS projects_project_tab_tally ON projects_project;
+DROP FUNCTION IF EXISTS dozvon_tab_tally_time_zone();
+"""
+
 # Recount from the orders (after a bulk load that bypassed triggers, or to repair).
 REBUILD = f"""
 DELETE FROM queues_tabtally;

@@ -74,3 +74,23 @@ def test_tally_counts_the_arrival_day_in_the_project_time_zone_cod_1(cod, now):
     for hours in (0, 6, 12, 18, 30):
         later = now + timedelta(hours=hours)
         assert counted(cod, later) == recount(cod, later), hours
+
+
+def test_a_new_project_time_zone_recounts_the_arrival_days_cod_1(cod, now):
+    # given orders that arrived over three days around midnight, counted by Moscow days
+    for hours in (1, 4, 10, 28, 34, 52):
+        cod.intake(phone=f"+7916444{hours:04d}", created_at=now - timedelta(hours=hours))
+    Order.objects.filter(project=cod.project).update(bucket="unreached", failed_calls=4)
+    assert counted(cod, now) == recount(cod, now)
+    # when the project moves nine hours west, where those nights fall on other dates
+    # (the admin saves every field)
+    cod.project.time_zone = "America/Chicago"
+    cod.project.save()
+    # then the tabs count the arrival days of the new zone
+    for hours in (0, 9, 17):
+        later = now + timedelta(hours=hours)
+        assert counted(cod, later) == recount(cod, later), hours
+    # and saving the project without a change leaves the tally alone
+    rows = list(TabTally.objects.order_by("id").values_list("id", "n"))
+    cod.project.save()
+    assert list(TabTally.objects.order_by("id").values_list("id", "n")) == rows
