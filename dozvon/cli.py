@@ -2,7 +2,8 @@
 
 dozvon demo [--no-serve]    set up the embedded demo and serve it
 dozvon serve [HOST:PORT]    production server (gunicorn)
-dozvon worker               background tasks (django-tasks database worker)
+dozvon worker               background tasks (django-tasks database worker, periodic
+                            queue snapshots)
 dozvon token create USER    print a new API token (alone on the last line)
 dozvon setup                migrate and load the playbook files
 dozvon migrate, createsuperuser, check --deploy, … as in Django
@@ -19,8 +20,6 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "worker":
-        args = ["db_worker", *args[1:]]
     execute_from_command_line(["dozvon", *args])
 
 

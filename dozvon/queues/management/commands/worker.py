@@ -1,0 +1,19 @@
+"""`dozvon worker`: the django-tasks database worker, with the periodic queue snapshots
+scheduled first (dozvon/queues/tasks.py). Every option of `db_worker` is accepted."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dozvon.queues.tasks import schedule_queue_snapshots
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (django-tasks database worker) with periodic queue snapshots."
+
+    def add_arguments(self, parser):
+        parser.add_argument("worker_args", nargs="*", help="options passed to db_worker")
+
+    def run_from_argv(self, argv):
+        # everything after `worker` goes to db_worker untouched (its own --help included)
+        schedule_queue_snapshots()
+        call_command("db_worker", *argv[2:])
