@@ -15,5 +15,6 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv):
         # everything after `worker` goes to db_worker untouched (its own --help included)
-        schedule_queue_snapshots()
+        if not {"-h", "--help"} & set(argv[2:]):
+            schedule_queue_snapshots()
         call_command("db_worker", *argv[2:])
