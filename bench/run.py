@@ -156,7 +156,6 @@ def main() -> int:
     results: dict[str, Any] = {}
     from bench.explain import EXPLAIN_DIR
 
-    shutil.rmtree(EXPLAIN_DIR, ignore_errors=True)  # only this run's plans
     try:
         created = db.ensure_database(cfg)
     except db.psycopg.OperationalError as exc:
@@ -167,6 +166,9 @@ def main() -> int:
             f"BENCH_DATABASE_URL, or start the server): {str(exc).strip()}"
         ) from None
     log(f"database {cfg.db_name}: {'created' if created else 'exists'}")
+    shutil.rmtree(
+        EXPLAIN_DIR, ignore_errors=True
+    )  # only this run's plans (a failed start keeps the last)
     bootstrap.setup_django(cfg)
     bootstrap.migrate_and_load()
     data = datagen.ensure_data(cfg, log)
