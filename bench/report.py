@@ -107,6 +107,10 @@ def markdown(results: dict) -> str:
         f"| counts p99 ms HTTP | {_f(c.get('http_p99_ms'), 2)} | | |",
         f"| soak: first / last {soak.get('window_s', '–')} s takes/s | "
         f"{_f(soak.get('first_per_s'))} / {_f(soak.get('last_per_s'))} | | |",
+        f"| soak of the raw-SQL baseline: first / last takes/s, last/first | "
+        f"{_f((soak.get('baseline') or {}).get('first_per_s'))} / "
+        f"{_f((soak.get('baseline') or {}).get('last_per_s'))}, "
+        f"{_f((soak.get('baseline') or {}).get('last_vs_first'), 2)} | | |",
         f"| intake 1 process: orders/s, p99 ms | {_f(i.get('orders_per_s_1proc'))}, "
         f"{_f(i.get('p99_ms_1proc'), 1)} | | |",
         f"| intake 4 processes: orders/s, p99 ms | {_f(i.get('orders_per_s_4proc'))}, "

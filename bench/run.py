@@ -291,6 +291,15 @@ def main() -> int:
             tn["p50_ms_http_1"] = h["1"].get("p50_ms")
         results["take_next"] = tn
     results["soak"] = _section(results, "soak", lambda: soak(env, cfg.main_slug))
+    # the same 2 minutes of raw-SQL claims: how much of the decline is PostgreSQL's own
+    # (dead rows at the queue head) rather than dozvon's
+    soak_baseline = _section(
+        results, "soak_baseline", lambda: soak(env, cfg.main_slug, mode="baseline")
+    )
+    if results["soak"] and soak_baseline:
+        results["soak"]["baseline"] = {
+            k: v for k, v in soak_baseline.items() if k not in {"mode", "overall"}
+        }
     results["growth"] = _section(results, "growth", lambda: growth(env, cfg))
 
     def intake_all():
