@@ -604,10 +604,11 @@ def generate(cfg: Config, now: datetime, log: Log) -> dict:
     t_index = time.perf_counter()
     _rebuild_indexes(cfg, dropped)
     index_s = time.perf_counter() - t_index
-    from dozvon.queues.tally import REBUILD
+    from dozvon.queues.tally import COMPACT, REBUILD
 
     with db.connect(cfg) as conn:  # COPY ran as `replica`: the tally trigger did not fire
         conn.execute(REBUILD)
+        conn.execute(COMPACT, {"now": datetime.now(UTC)})  # as the worker keeps it
     with db.connect(cfg) as conn:
         for table in COPY_TABLES:
             conn.execute(

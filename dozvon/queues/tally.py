@@ -29,11 +29,12 @@ BEGIN
     RETURN NULL;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.bucket <> '' THEN
-    UPDATE queues_tabtally t SET n = t.n - 1
-    FROM projects_project p
-    WHERE p.id = OLD.project_id AND t.project_id = OLD.project_id AND t.bucket = OLD.bucket
-      AND t.day = {_DAY.format(row="OLD")} AND t.failed = least(OLD.failed_calls, {CAP})
-      AND t.slot = mod(OLD.id, {SLOTS});
+    -- an upsert, not an UPDATE: the row may have been folded away by COMPACT
+    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+    SELECT OLD.project_id, OLD.bucket, {_DAY.format(row="OLD")},
+           least(OLD.failed_calls, {CAP}), mod(OLD.id, {SLOTS}), -1
+    FROM projects_project p WHERE p.id = OLD.project_id
+    ON CONFLICT (project_id, bucket, day, failed, slot) DO UPDATE SET n = queues_tabtally.n - 1;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.bucket <> '' THEN
     INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
@@ -97,6 +98,37 @@ FROM orders_order o JOIN projects_project p ON p.id = o.project_id
 WHERE o.bucket <> ''
 GROUP BY 1, 2, 3, 4, 5;
 """
+
+
+# Every change is a ±1 on its own key, so only the sums per tab matter and rows may be
+# merged freely. Rows of arrival days before the day before yesterday (in the project's
+# time zone) can only ever count in "earlier" or in tabs without a day, so they are folded
+# into one row per bucket and failed-call count, on a day before any real one: the tally
+# then holds a few days' rows whatever the backlog's age. Run by the worker (tasks.py).
+FOLDED_DAY = "2000-01-01"
+COMPACT = f"""
+WITH gone AS (
+    DELETE FROM queues_tabtally t USING projects_project p
+    WHERE p.id = t.project_id
+      AND t.day < ((%(now)s::timestamptz AT TIME ZONE p.time_zone)::date - 2)
+      AND NOT (t.day = DATE '{FOLDED_DAY}' AND t.slot = 0)
+    RETURNING t.project_id, t.bucket, t.failed, t.n
+)
+INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+SELECT project_id, bucket, DATE '{FOLDED_DAY}', failed, 0, sum(n) FROM gone
+GROUP BY project_id, bucket, failed
+ON CONFLICT (project_id, bucket, day, failed, slot)
+DO UPDATE SET n = queues_tabtally.n + EXCLUDED.n
+"""
+
+
+def compact(*, now: datetime) -> None:
+    """Drop rows that count nothing and fold old days' rows (see COMPACT)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM queues_tabtally WHERE n = 0")
+        cursor.execute(COMPACT, {"now": now})
 
 
 def tally_in_use(queues: list[engine.QueueDef]) -> bool:

@@ -1,4 +1,5 @@
-"""Background work of the queues: the supervisor's queue sizes over the day.
+"""Background work of the queues: the supervisor's queue sizes over the day, and folding
+old days' rows of the tab tally (PostgreSQL) so counts stay fast.
 
 Snapshots of every active project's tab counts are also taken while someone has the queue
 bar or the supervisor screen open; this task takes them when nobody does (overnight
@@ -15,6 +16,7 @@ from django_tasks import TaskResultStatus, task
 
 from dozvon.core import clock
 from dozvon.projects.models import Project
+from dozvon.queues import tally
 from dozvon.queues.services import SNAPSHOT_EVERY, queue_snapshot_record
 
 
@@ -22,8 +24,10 @@ from dozvon.queues.services import SNAPSHOT_EVERY, queue_snapshot_record
 def record_queue_snapshots() -> int:
     """Record the tab counts of every active project (at most one snapshot per project
     per SNAPSHOT_EVERY, see queue_snapshot_record); return how many were recorded."""
+    now = clock.now()
+    tally.compact(now=now)  # old days' tally rows folded: counts stay a few days' rows
     recorded = sum(
-        queue_snapshot_record(project=project, now=clock.now()) is not None
+        queue_snapshot_record(project=project, now=now) is not None
         for project in Project.objects.filter(is_active=True).select_related("playbook")
     )
     schedule_queue_snapshots(at=timezone.now() + SNAPSHOT_EVERY)

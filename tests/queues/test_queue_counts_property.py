@@ -12,12 +12,15 @@ from dozvon.core.errors import DomainError
 from dozvon.orders.models import Order
 from dozvon.orders.selectors import order_queue_code
 from dozvon.orders.services import order_apply_outcome
+from dozvon.queues import tally
 from dozvon.queues.selectors import queue_counts
 from dozvon.queues.services import queue_take_next
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["intake", "fail", "answer_callback", "confirm", "take", "hours"]),
+        st.sampled_from(
+            ["intake", "fail", "answer_callback", "confirm", "take", "hours", "compact"]
+        ),
         st.integers(min_value=0, max_value=7),
     ),
     min_size=1,
@@ -57,6 +60,8 @@ def test_counts_equal_a_brute_force_recount_after_random_operations(cod, now, op
                         ids.append(cod.intake(phone=f"+7916{len(ids):07d}", created_at=t).pk)
                     elif op == "hours":
                         t += timedelta(hours=3 * (n + 1))
+                    elif op == "compact":  # the worker folds old days' tally rows
+                        tally.compact(now=t)
                     elif ids:
                         oid = ids[n % len(ids)]
                         if op == "fail":  # one to four failed calls in a row

@@ -1,7 +1,7 @@
 """COD-1…6 live counts on PostgreSQL come from the trigger-kept tab tally: exact after any
 write path (services, raw updates, deletes, rollbacks) and one statement per read."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
+from dozvon.queues import tally
 from dozvon.queues.models import TabTally
 from dozvon.queues.selectors import queue_counts, queue_filter
 from dozvon.queues.services import queue_take_next
@@ -94,3 +95,28 @@ def test_a_new_project_time_zone_recounts_the_arrival_days_cod_1(cod, now):
     rows = list(TabTally.objects.order_by("id").values_list("id", "n"))
     cod.project.save()
     assert list(TabTally.objects.order_by("id").values_list("id", "n")) == rows
+
+
+def test_folding_old_days_keeps_every_count_exact_cod_1_6(cod, now):
+    # given orders that arrived over ten days, some failed calls among them
+    orders = [
+        cod.intake(phone=f"+7916333{i:04d}", created_at=now - timedelta(days=i % 10, hours=2))
+        for i in range(30)
+    ]
+    for i, order in enumerate(orders):
+        Order.objects.filter(pk=order.pk).update(bucket="unreached", failed_calls=i % 7)
+    before = counted(cod, now)
+    # when the worker folds the tally
+    tally.compact(now=now)
+    # then the days before the day before yesterday are one row per bucket and failed count
+    old_days = TabTally.objects.filter(project=cod.project, day__lt=now.date() - timedelta(2))
+    assert set(old_days.values_list("day", "slot")) == {(date(2000, 1, 1), 0)}
+    assert counted(cod, now) == before == recount(cod, now)
+    # and orders of folded days still leave and move exactly
+    Order.objects.filter(pk=orders[9].pk).update(bucket="")
+    Order.objects.filter(pk=orders[8].pk).update(failed_calls=12)
+    Order.objects.filter(pk=orders[19].pk).update(created_at=now - timedelta(minutes=5))
+    for hours in (0, 30, 80):
+        later = now + timedelta(hours=hours)
+        tally.compact(now=later)
+        assert counted(cod, later) == recount(cod, later), hours
