@@ -97,10 +97,16 @@ def bump_version(order: Order, now: datetime, fields: Sequence[str]) -> None:
     order.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _products(project, skus) -> dict[str, order_rules.ProductFact]:
+def _catalog(project, skus) -> dict[str, Product]:
+    """The project's products with these SKUs, by SKU (one read per change)."""
+    return {p.sku: p for p in Product.objects.filter(project=project, sku__in=set(skus))}
+
+
+def _facts(catalog: Mapping[str, Product]) -> dict[str, order_rules.ProductFact]:
+    """What the item rules need to know of each product."""
     return {
-        p.sku: order_rules.ProductFact(p.sku, p.price, p.max_discount_percent, p.is_active)
-        for p in Product.objects.filter(project=project, sku__in=set(skus))
+        sku: order_rules.ProductFact(p.sku, p.price, p.max_discount_percent, p.is_active)
+        for sku, p in catalog.items()
     }
 
 
@@ -168,13 +174,8 @@ def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) 
     found += check_email(customer.email, field="customer.email")
     if not items:
         found.append(violation("X-10", "items", "An order needs at least one item."))
-    catalog = {
-        p.sku: p for p in Product.objects.filter(project=project, sku__in={i.sku for i in items})
-    }
-    products = {
-        sku: order_rules.ProductFact(p.sku, p.price, p.max_discount_percent, p.is_active)
-        for sku, p in catalog.items()
-    }
+    catalog = _catalog(project, [i.sku for i in items])
+    products = _facts(catalog)
     for index, item in enumerate(items):
         found += order_rules.check_item(
             index=index,
@@ -350,20 +351,20 @@ def order_add_item(
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     ensure_claim_allows(order, actor, now)
     _check_version(order, version)
-    products = _products(order.project, [sku])
+    catalog = _catalog(order.project, [sku])
     found = order_rules.check_item(
         index=None,
         sku=sku,
         quantity=quantity,
         discount_percent=discount_percent,
         price=None,
-        products=products,
+        products=_facts(catalog),
         cap_discount=True,
         rule="COD-11",
     )
     if found:
         raise RuleViolations(found)
-    product = Product.objects.get(project=order.project, sku=sku)
+    product = catalog[sku]
     is_main = not order.items.exists()
     item = OrderItem.objects.create(
         order=order,
