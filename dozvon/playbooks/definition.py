@@ -33,7 +33,15 @@ ORDER_FIELDS = (
 # Fields an outcome may require, forbid or offer: its own input and the order fields.
 OUTCOME_FIELDS = frozenset({"comment", "problem", "callback_at", *ORDER_FIELDS})
 TAKE_ORDERS = frozenset({"oldest_first", "list"})
-CREATED = frozenset({"any", "today", "yesterday", "day_before", "earlier"})
+# A tab's arrival days (`created`) as [since, until) in days before today's local date,
+# None for open; "any" has no bounds. created_day below names a day the same way.
+CREATED_DAYS: dict[str, tuple[int | None, int | None]] = {
+    "today": (0, None),
+    "yesterday": (1, 0),
+    "day_before": (2, 1),
+    "earlier": (None, 2),
+}
+CREATED = frozenset({"any", *CREATED_DAYS})
 ROLES = frozenset({"operator", "supervisor", "delivery"})
 
 

@@ -7,33 +7,27 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from dozvon.core import clock
 from dozvon.orders.models import Order
 from dozvon.playbooks import definition as engine
 from dozvon.playbooks.selectors import playbook_def
+from dozvon.queues import tally
 
 
 def day_start(now: datetime, tz: str, days_ago: int) -> datetime:
     """Midnight `days_ago` days before `now`'s day in the time zone `tz`."""
-    zone = ZoneInfo(tz)
-    day = now.astimezone(zone).date() - timedelta(days=days_ago)
-    return datetime.combine(day, time(0, 0), tzinfo=zone)
+    day = clock.local_date(now, tz) - timedelta(days=days_ago)
+    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz))
 
 
 def queue_filter(queue: engine.QueueDef, *, now: datetime, tz: str) -> Q:
     """The orders a tab holds (COD-1…6), as an index-friendly filter on bucket/created_at."""
     cond = Q(bucket=queue.bucket)
-    bounds = {
-        "today": (0, None),
-        "yesterday": (1, 0),
-        "day_before": (2, 1),
-        "earlier": (None, 2),
-    }.get(queue.created)
-    if bounds:
-        since, until = bounds
-        if since is not None:
-            cond &= Q(created_at__gte=day_start(now, tz, since))
-        if until is not None:
-            cond &= Q(created_at__lt=day_start(now, tz, until))
+    since, until = engine.CREATED_DAYS.get(queue.created, (None, None))
+    if since is not None:
+        cond &= Q(created_at__gte=day_start(now, tz, since))
+    if until is not None:
+        cond &= Q(created_at__lt=day_start(now, tz, until))
     if queue.min_failed_calls is not None:
         cond &= Q(failed_calls__gte=queue.min_failed_calls)
     if queue.max_failed_calls is not None:
@@ -45,8 +39,6 @@ def queue_counts(*, project, now: datetime) -> list[tuple[engine.QueueDef, int]]
     """Every tab's size. On PostgreSQL one statement over the trigger-kept tally (exact,
     O(tally rows) instead of O(orders in the tab)); on SQLite a COUNT per tab over the
     `order_tab` index."""
-    from dozvon.queues import tally
-
     pb = playbook_def(project.playbook)
     if tally.tally_in_use(pb.queues):
         counts = tally.tally_counts(project=project, queues=pb.queues, now=now)

@@ -8,10 +8,10 @@ arrival day is taken in the project's time zone, as the tabs are (COD-1…6).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from dozvon.core import clock
 from dozvon.playbooks import definition as engine
 from dozvon.queues.models import TabTally
 
@@ -19,6 +19,30 @@ CAP = TabTally.FAILED_CAP
 SLOTS = TabTally.SLOTS
 
 _DAY = "(({row}.created_at AT TIME ZONE p.time_zone)::date)"
+
+
+def _add(row: str, n: int) -> str:
+    """Upsert `n` on the tally key of `row` (OLD or NEW): every change is ±1 on its own key,
+    never an UPDATE of a row that must exist, so COMPACT may merge rows freely."""
+    return f"""
+    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+    SELECT {row}.project_id, {row}.bucket, {_DAY.format(row=row)},
+           least({row}.failed_calls, {CAP}), mod({row}.id, {SLOTS}), {n}
+    FROM projects_project p WHERE p.id = {row}.project_id
+    ON CONFLICT (project_id, bucket, day, failed, slot)
+    DO UPDATE SET n = queues_tabtally.n + EXCLUDED.n;"""
+
+
+def _recount(where: str) -> str:
+    """Insert the tally of the orders matching `where`, counted from the orders."""
+    return f"""
+    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
+    SELECT o.project_id, o.bucket, {_DAY.format(row="o")}, least(o.failed_calls, {CAP}),
+           mod(o.id, {SLOTS}), count(*)
+    FROM orders_order o JOIN projects_project p ON p.id = o.project_id
+    WHERE o.bucket <> '' AND {where}
+    GROUP BY 1, 2, 3, 4, 5;"""
+
 
 TRIGGER_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION dozvon_tab_tally() RETURNS trigger AS $$
@@ -28,20 +52,9 @@ BEGIN
      AND least(NEW.failed_calls, {CAP}) = least(OLD.failed_calls, {CAP}) THEN
     RETURN NULL;
   END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.bucket <> '' THEN
-    -- an upsert, not an UPDATE: the row may have been folded away by COMPACT
-    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
-    SELECT OLD.project_id, OLD.bucket, {_DAY.format(row="OLD")},
-           least(OLD.failed_calls, {CAP}), mod(OLD.id, {SLOTS}), -1
-    FROM projects_project p WHERE p.id = OLD.project_id
-    ON CONFLICT (project_id, bucket, day, failed, slot) DO UPDATE SET n = queues_tabtally.n - 1;
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.bucket <> '' THEN{_add("OLD", -1)}
   END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.bucket <> '' THEN
-    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
-    SELECT NEW.project_id, NEW.bucket, {_DAY.format(row="NEW")},
-           least(NEW.failed_calls, {CAP}), mod(NEW.id, {SLOTS}), 1
-    FROM projects_project p WHERE p.id = NEW.project_id
-    ON CONFLICT (project_id, bucket, day, failed, slot) DO UPDATE SET n = queues_tabtally.n + 1;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.bucket <> '' THEN{_add("NEW", 1)}
   END IF;
   RETURN NULL;
 END;
@@ -64,13 +77,7 @@ PROJECT_TRIGGER_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION dozvon_tab_tally_time_zone() RETURNS trigger AS $$
 BEGIN
   IF NEW.time_zone IS DISTINCT FROM OLD.time_zone THEN
-    DELETE FROM queues_tabtally WHERE project_id = NEW.id;
-    INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
-    SELECT o.project_id, o.bucket, ((o.created_at AT TIME ZONE NEW.time_zone)::date),
-           least(o.failed_calls, {CAP}), mod(o.id, {SLOTS}), count(*)
-    FROM orders_order o
-    WHERE o.project_id = NEW.id AND o.bucket <> ''
-    GROUP BY 1, 2, 3, 4, 5;
+    DELETE FROM queues_tabtally WHERE project_id = NEW.id;{_recount("o.project_id = NEW.id")}
   END IF;
   RETURN NULL;
 END;
@@ -90,13 +97,7 @@ DROP FUNCTION IF EXISTS dozvon_tab_tally_time_zone();
 
 # Recount from the orders (after a bulk load that bypassed triggers, or to repair).
 REBUILD = f"""
-DELETE FROM queues_tabtally;
-INSERT INTO queues_tabtally (project_id, bucket, day, failed, slot, n)
-SELECT o.project_id, o.bucket, {_DAY.format(row="o")}, least(o.failed_calls, {CAP}),
-       mod(o.id, {SLOTS}), count(*)
-FROM orders_order o JOIN projects_project p ON p.id = o.project_id
-WHERE o.bucket <> ''
-GROUP BY 1, 2, 3, 4, 5;
+DELETE FROM queues_tabtally;{_recount("TRUE")}
 """
 
 
@@ -106,11 +107,12 @@ GROUP BY 1, 2, 3, 4, 5;
 # into one row per bucket and failed-call count, on a day before any real one: the tally
 # then holds a few days' rows whatever the backlog's age. Run by the worker (tasks.py).
 FOLDED_DAY = "2000-01-01"
+_FOLD_BEFORE = engine.CREATED_DAYS["earlier"][1]  # days before today: "earlier" only
 COMPACT = f"""
 WITH gone AS (
     DELETE FROM queues_tabtally t USING projects_project p
     WHERE p.id = t.project_id
-      AND t.day < ((%(now)s::timestamptz AT TIME ZONE p.time_zone)::date - 2)
+      AND t.day < ((%(now)s::timestamptz AT TIME ZONE p.time_zone)::date - {_FOLD_BEFORE})
       AND NOT (t.day = DATE '{FOLDED_DAY}' AND t.slot = 0)
     RETURNING t.project_id, t.bucket, t.failed, t.n
 )
@@ -141,16 +143,13 @@ def tally_in_use(queues: list[engine.QueueDef]) -> bool:
     )
 
 
-_DAYS = {"today": (0, None), "yesterday": (1, 0), "day_before": (2, 1), "earlier": (None, 2)}
-
-
 def tally_counts(*, project, queues: list[engine.QueueDef], now: datetime) -> list[int]:
     """Every tab's size in one statement over the project's tally rows."""
-    today = now.astimezone(ZoneInfo(project.time_zone)).date()
+    today = clock.local_date(now, project.time_zone)
     parts, params = [], []
     for q in queues:
         cond, args = ["bucket = %s"], [q.bucket]
-        since, until = _DAYS.get(q.created, (None, None))
+        since, until = engine.CREATED_DAYS.get(q.created, (None, None))
         if since is not None:
             cond.append("day >= %s")
             args.append(today - timedelta(days=since))
