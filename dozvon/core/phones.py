@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -33,6 +34,7 @@ def _looks_fake(national: str) -> bool:
     return len(set(national[-7:])) == 1
 
 
+@lru_cache(maxsize=4096)  # pure; one intake asks about the same phone three times
 def parse_phone(raw: str, region: str = DEFAULT_REGION) -> ParsedPhone:
     """Parse a phone typed in any common format; say whether it is a real number."""
     text = (raw or "").strip()
