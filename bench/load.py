@@ -141,12 +141,16 @@ class Recorder:
 @dataclass
 class PhaseResult:
     workers: int
-    window_s: float
     start: float
     end: float
     recorders: list[Recorder]
     errors: list[str]
     cpu: dict = field(default_factory=dict)
+
+    @property
+    def window_s(self) -> float:
+        """The measured window (after warm-up, until the first worker stopped)."""
+        return max(self.end - self.start, 1e-9)
 
     def merged(self, name: str) -> list[tuple[float, float]]:
         out = []
@@ -243,7 +247,6 @@ def run_workers(
     end = min(begin + warmup_s + duration_s, finished)
     return PhaseResult(
         workers=n,
-        window_s=max(end - start, 1e-9),
         start=start,
         end=end,
         recorders=recorders,

@@ -119,38 +119,44 @@ def _give_back(w: Worker, order_id: int, rec: Recorder) -> None:
         rec.timed("free", lambda: w.raw.execute(FREE_SQL, (order_id,)))
 
 
-def _service_step(queue: str):
-    from dozvon.core import clock
-    from dozvon.queues.services import queue_take_next
-
-    def step(w: Worker, rec: Recorder) -> bool:
-        c0, t0 = time.thread_time(), time.perf_counter()
-        order = queue_take_next(project=w.project, queue_code=queue, actor=w.user, now=clock.now())
-        t1, c1 = time.perf_counter(), time.thread_time()
-        if order is None:
-            rec.count("empty")
-            time.sleep(EMPTY_PAUSE_S)
-            return True
-        rec.add("take", t1, (t1 - t0) * 1000)
-        rec.add("take_cpu", t1, (c1 - c0) * 1000)
-        _give_back(w, order.pk, rec)
-        return True
-
-    return step
-
-
-def _baseline_step(w: Worker, rec: Recorder) -> bool:
+def _timed_take(w: Worker, rec: Recorder, take) -> bool:
+    """One loop of a take-next worker: `take()` (timed, wall and CPU) gives an order id or
+    None; the order is given back untimed-into-the-take (see the module docstring)."""
     c0, t0 = time.thread_time(), time.perf_counter()
-    row = w.raw.execute(BASELINE_SQL, (w.user.pk, w.project.pk)).fetchone()
+    order_id = take()
     t1, c1 = time.perf_counter(), time.thread_time()
-    if row is None:
+    if order_id is None:
         rec.count("empty")
         time.sleep(EMPTY_PAUSE_S)
         return True
     rec.add("take", t1, (t1 - t0) * 1000)
     rec.add("take_cpu", t1, (c1 - c0) * 1000)
-    _give_back(w, row[0], rec)
+    _give_back(w, order_id, rec)
     return True
+
+
+def _service_step(queue: str):
+    from dozvon.core import clock
+    from dozvon.queues.services import queue_take_next
+
+    def step(w: Worker, rec: Recorder) -> bool:
+        def take():
+            order = queue_take_next(
+                project=w.project, queue_code=queue, actor=w.user, now=clock.now()
+            )
+            return order.pk if order is not None else None
+
+        return _timed_take(w, rec, take)
+
+    return step
+
+
+def _baseline_step(w: Worker, rec: Recorder) -> bool:
+    def take():
+        row = w.raw.execute(BASELINE_SQL, (w.user.pk, w.project.pk)).fetchone()
+        return row[0] if row is not None else None
+
+    return _timed_take(w, rec, take)
 
 
 def _http_step(w: Worker, rec: Recorder) -> bool:
@@ -290,7 +296,6 @@ def _run_processes(workers: int, processes: int, setup, step, env: Env, duration
     end = min(ends) if ends else 0.0
     return PhaseResult(
         workers=workers,
-        window_s=max(end - start, 1e-9),
         start=start,
         end=end,
         recorders=recorders,
