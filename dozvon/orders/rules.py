@@ -12,6 +12,12 @@ from dozvon.core.money import line_total, money
 MAX_QUANTITY = 9999
 
 
+def name_key(text: str) -> str:
+    """X-4 name search: case-, ё/е- and spacing-insensitive form of a name (also what
+    COD-19 d compares names of duplicates by)."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
 @dataclass(frozen=True)
 class ProductFact:
     sku: str

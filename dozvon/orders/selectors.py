@@ -13,6 +13,7 @@ from dozvon.core.errors import NotFound
 from dozvon.core.money import format_money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import CustomerPhone
+from dozvon.orders import rules as order_rules
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.playbooks import definition as engine
 from dozvon.playbooks.selectors import playbook_def
@@ -69,22 +70,26 @@ def order_list(
     if status:
         qs = qs.filter(status=status)
     if q:
-        q = q.strip()
-        cond = Q(pk__in=[])
-        if any(ch.isalpha() for ch in q):  # a name: digits alone never search names
-            cond |= Q(name_key__contains=" ".join(q.casefold().replace("ё", "е").split()))
-        if q.isdigit():
-            cond |= Q(pk=int(q)) | Q(external_id=q)
-        variants = phone_search_variants(q) if sum(ch.isdigit() for ch in q) >= 5 else set()
-        if variants:
-            # resolved first: a short list of ids lets PostgreSQL OR index scans together
-            # instead of walking the project's orders newest first through a subplan
-            customers = CustomerPhone.objects.filter(project=project, phone__in=variants)
-            cond |= Q(customer_id__in=list(customers.values_list("customer_id", flat=True)))
-        if not any(ch.isalnum() for ch in q):
-            cond = Q(name_key__contains=q)  # punctuation only: match it literally
-        qs = qs.filter(cond)
+        qs = qs.filter(_search(project, q.strip()))
     return qs.order_by("-created_at", "-id")
+
+
+def _search(project, q: str) -> Q:
+    """X-4 `q`: a name (when it has a letter), an order id or external id (digits), a phone
+    (five digits or more); punctuation alone is matched literally, never as everything."""
+    if not any(ch.isalnum() for ch in q):
+        return Q(name_key__contains=q)
+    cond = Q(pk__in=[])
+    if any(ch.isalpha() for ch in q):  # digits alone never search names
+        cond |= Q(name_key__contains=order_rules.name_key(q))
+    if q.isdigit():
+        cond |= Q(pk=int(q)) | Q(external_id=q)
+    if sum(ch.isdigit() for ch in q) >= 5 and (variants := phone_search_variants(q)):
+        # resolved first: a short list of ids lets PostgreSQL OR index scans together
+        # instead of walking the project's orders newest first through a subplan
+        customers = CustomerPhone.objects.filter(project=project, phone__in=variants)
+        cond |= Q(customer_id__in=list(customers.values_list("customer_id", flat=True)))
+    return cond
 
 
 def page_of(qs: QuerySet, start: int, size: int) -> list:

@@ -261,13 +261,9 @@ def _create_order(
     return order
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().replace("ё", "е").split())
-
-
 def search_key(order: Order) -> str:
     """What name search matches: the name as ordered and the customer's current name."""
-    return _name_key(f"{order.customer_name} {order.customer.full_name}")[:700]
+    return order_rules.name_key(f"{order.customer_name} {order.customer.full_name}")[:700]
 
 
 def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None:
@@ -286,7 +282,7 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
     elif "obscene_name_problem" in intake and is_obscene(order.customer_name):
         problem, text = intake["obscene_name_problem"], N_("Obscene words in the name: spam")
     elif "duplicate_problem" in intake:
-        key = _name_key(order.customer_name)
+        key = order_rules.name_key(order.customer_name)
         original = next(
             (
                 o
@@ -299,7 +295,7 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
                 .exclude(pk=order.pk)
                 .only("id", "customer_name")
                 .order_by("id")
-                if _name_key(o.customer_name) == key
+                if order_rules.name_key(o.customer_name) == key
             ),
             None,
         )
