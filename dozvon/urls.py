@@ -12,3 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dozvon.web.urls")),
 ]
+
+handler400 = "dozvon.web.errors.bad_request"
+handler403 = "dozvon.web.errors.forbidden"
+handler404 = "dozvon.web.errors.not_found"
+handler500 = "dozvon.web.errors.server_error"

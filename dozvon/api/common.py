@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -15,7 +17,8 @@ from ninja.security import HttpBearer
 
 from dozvon.accounts.services import user_for_token
 from dozvon.core import clock
-from dozvon.core.errors import Conflict, DomainError, RuleViolations
+from dozvon.core.errors import Conflict, DomainError, DuplicateExternalId, RuleViolations
+from dozvon.web.errors import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +42,17 @@ def _nul_paths(value, path=()):
             yield from _nul_paths(item, (*path, str(index)))
 
 
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
 class StrictJSONParser(Parser):
-    """JSON bodies; strings with NUL characters are malformed input (422), since
-    PostgreSQL text cannot store them."""
+    """JSON bodies only: a form or multipart body is 415, a body over the size limit 413
+    (both in the error shape); strings with NUL characters are malformed input (422),
+    since PostgreSQL text cannot store them."""
 
     def parse_body(self, request):
+        if request.content_type in FORM_TYPES:
+            raise HttpError(415, gettext("Send the body as JSON (Content-Type: application/json)."))
         data = super().parse_body(request)
         bad = list(_nul_paths(data))
         if bad:
@@ -94,6 +103,19 @@ def install_error_handlers(api) -> None:
             status=409,
         )
 
+    def on_duplicate(request, exc: DuplicateExternalId):
+        return api.create_response(
+            request,
+            {
+                "detail": gettext(
+                    "This external_id is already used by order %(id)s with another payload."
+                )
+                % {"id": exc.order_id},
+                "id": exc.order_id,
+            },
+            status=409,
+        )
+
     def on_domain(request, exc: DomainError):
         detail = {403: gettext("Forbidden."), 404: gettext("Not found.")}.get(exc.status, "")
         return api.create_response(request, {"detail": detail}, status=exc.status)
@@ -114,6 +136,15 @@ def install_error_handlers(api) -> None:
             return api.create_response(request, {"detail": gettext("Unauthorized.")}, status=401)
         if exc.status_code == 400 and isinstance(exc.__cause__, ValidationError):
             return on_validation(request, exc.__cause__)  # e.g. NUL characters in the body
+        if exc.status_code == 400 and isinstance(exc.__cause__, HttpError):
+            exc = exc.__cause__  # e.g. 413/415 raised while the body was parsed
+        if exc.status_code in {413, 415}:
+            return errors_response(
+                api,
+                request,
+                [{"rule": "input", "field": "body", "message": str(exc)}],
+                status=exc.status_code,
+            )
         if exc.status_code == 400:  # malformed JSON body
             return errors_response(
                 api,
@@ -125,8 +156,22 @@ def install_error_handlers(api) -> None:
     def on_404(request, exc):
         return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
 
+    def on_too_big(request, exc):
+        message = gettext("The request body is too large.")
+        return errors_response(
+            api, request, [{"rule": "input", "field": "body", "message": message}], status=413
+        )
+
+    def on_database_down(request, exc):
+        log.error("database unreachable: %s", exc)
+        return unavailable(request)
+
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
+    api.add_exception_handler(OperationalError, on_database_down)
+    api.add_exception_handler(InterfaceError, on_database_down)
     api.add_exception_handler(RuleViolations, on_rules)
     api.add_exception_handler(Conflict, on_conflict)
+    api.add_exception_handler(DuplicateExternalId, on_duplicate)
     api.add_exception_handler(DomainError, on_domain)
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(HttpError, on_http)

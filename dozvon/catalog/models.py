@@ -8,14 +8,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.core import limits
+
 
 class Product(models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="products"
     )
-    sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
-    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    sku = models.CharField(_("SKU"), max_length=limits.SKU)
+    name = models.CharField(_("name"), max_length=limits.PRODUCT_NAME)
+    price = models.DecimalField(
+        _("price"), max_digits=limits.PRICE_DIGITS, decimal_places=limits.MONEY_PLACES
+    )
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
     max_discount_percent = models.DecimalField(
         _("max discount, %"),

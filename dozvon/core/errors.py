@@ -77,3 +77,14 @@ class Conflict(DomainError):
     def __init__(self, current_version: int):
         self.current_version = current_version
         super().__init__(f"stale version; current is {current_version}")
+
+
+class DuplicateExternalId(DomainError):
+    """X-10: the partner's order id is already used by an order with a different payload
+    (an idempotency key reused for another request)."""
+
+    status = 409
+
+    def __init__(self, order_id: int):
+        self.order_id = order_id
+        super().__init__(f"external_id already used by order {order_id}")

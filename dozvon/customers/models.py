@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.core import limits
+
 
 class CustomerType(models.TextChoices):
     PRIVATE = "private", _("Private person")
@@ -32,13 +34,17 @@ class Customer(models.Model):
         _("customer type"), max_length=16, choices=CustomerType.choices, default="private"
     )
     vip = models.BooleanField(_("VIP"), default=False)
-    surname = models.CharField(_("surname"), max_length=200, blank=True, default="")
-    first_name = models.CharField(_("first name"), max_length=200, blank=True, default="")
-    patronymic = models.CharField(_("patronymic"), max_length=200, blank=True, default="")
+    surname = models.CharField(_("surname"), max_length=limits.NAME_PART, blank=True, default="")
+    first_name = models.CharField(
+        _("first name"), max_length=limits.NAME_PART, blank=True, default=""
+    )
+    patronymic = models.CharField(
+        _("patronymic"), max_length=limits.NAME_PART, blank=True, default=""
+    )
     gender = models.CharField(
         _("gender"), max_length=8, choices=Gender.choices, blank=True, default=""
     )
-    email = models.EmailField(_("email"), max_length=254, blank=True, default="")
+    email = models.EmailField(_("email"), max_length=limits.EMAIL, blank=True, default="")
     phone = models.CharField(_("main phone"), max_length=32, db_index=True)
     phone_valid = models.BooleanField(_("phone is valid"), default=True)
     payer_address = models.JSONField(_("payer address"), default=dict, blank=True)

@@ -13,10 +13,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.core import limits
+
 
 class Order(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="orders")
-    external_id = models.CharField(_("partner order id"), max_length=100, null=True, blank=True)
+    external_id = models.CharField(
+        _("partner order id"), max_length=limits.EXTERNAL_ID, null=True, blank=True
+    )
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="orders"
     )
@@ -71,15 +75,29 @@ class Order(models.Model):
     # money
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
     goods_total = models.DecimalField(
-        _("goods total"), max_digits=14, decimal_places=2, default=Decimal("0")
+        _("goods total"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.MONEY_PLACES,
+        default=Decimal("0"),
     )
     delivery_cost = models.DecimalField(
-        _("delivery cost"), max_digits=14, decimal_places=2, default=Decimal("0")
+        _("delivery cost"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.MONEY_PLACES,
+        default=Decimal("0"),
     )
-    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    total = models.DecimalField(
+        _("total"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.MONEY_PLACES,
+        default=Decimal("0"),
+    )
     payment_method = models.CharField(_("payment method"), max_length=32, blank=True, default="")
     paid_amount = models.DecimalField(
-        _("paid amount"), max_digits=14, decimal_places=2, default=Decimal("0")
+        _("paid amount"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.MONEY_PLACES,
+        default=Decimal("0"),
     )
     payment_status = models.CharField(_("payment status"), max_length=32, blank=True, default="")
 
@@ -131,14 +149,18 @@ class OrderItem(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
-    sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
+    sku = models.CharField(_("SKU"), max_length=limits.SKU)
+    name = models.CharField(_("name"), max_length=limits.PRODUCT_NAME)
     quantity = models.PositiveIntegerField(_("quantity"))
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=limits.PRICE_DIGITS, decimal_places=limits.MONEY_PLACES
+    )
     discount_percent = models.DecimalField(
         _("discount, %"), max_digits=5, decimal_places=2, default=Decimal("0")
     )
-    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
+    line_total = models.DecimalField(
+        _("line total"), max_digits=limits.AMOUNT_DIGITS, decimal_places=limits.MONEY_PLACES
+    )
     is_main = models.BooleanField(_("main product"), default=False)
     added_at = models.DateTimeField()
 

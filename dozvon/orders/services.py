@@ -7,19 +7,29 @@ timeline and audit rows. Web views, the API, imports and tasks all call these.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.audit.services import audit_record
 from dozvon.calls.models import CallAttempt
 from dozvon.catalog.models import Product
-from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations, violation
+from dozvon.core.errors import (
+    Conflict,
+    DuplicateExternalId,
+    Forbidden,
+    NotFound,
+    RuleViolations,
+    violation,
+)
 from dozvon.core.money import line_total, money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
@@ -110,12 +120,15 @@ def _facts(catalog: Mapping[str, Product]) -> dict[str, order_rules.ProductFact]
     }
 
 
-def _recompute_totals(order: Order) -> None:
-    lines = [
+def _lines(order: Order) -> list[order_rules.LineFact]:
+    return [
         order_rules.LineFact(i.unit_price, i.quantity, i.discount_percent)
         for i in order.items.all()
     ]
-    order.goods_total, order.total = order_rules.totals(lines, order.delivery_cost)
+
+
+def _recompute_totals(order: Order) -> None:
+    order.goods_total, order.total = order_rules.totals(_lines(order), order.delivery_cost)
 
 
 # --- intake (X-10) ------------------------------------------------------------------------
@@ -134,15 +147,18 @@ def order_intake(
 ) -> tuple[Order, bool]:
     """Create an order from a partner site or an import; idempotent by `external_id`.
 
-    Returns (order, created). The same `external_id` again returns the first order and
-    writes nothing.
+    Returns (order, created). The same `external_id` with the same payload returns the
+    first order and writes nothing; with a different payload it is refused
+    (`DuplicateExternalId`, 409), as an idempotency key reused for another request is.
     """
     ensure_can(actor, project, INTAKE)
+    digest = _intake_digest(customer, items, payment_method, created_at)
     if external_id:
-        existing = Order.objects.filter(project=project, external_id=external_id).first()
+        existing = _same_external_id(project, external_id, digest)
         if existing is not None:
             return existing, False
-    products = _check_intake(project, customer, items)
+    pb = playbook_def(project.playbook)
+    products = _check_intake(project, pb, customer, items, payment_method, created_at, now)
     try:
         with transaction.atomic():
             return _create_order(
@@ -154,17 +170,60 @@ def order_intake(
                 products=products,
                 payment_method=payment_method,
                 created_at=created_at or now,
+                digest=digest,
                 now=now,
             ), True
     except IntegrityError:
         # A concurrent intake of the same external_id won the race: answer with its order.
-        existing = Order.objects.filter(project=project, external_id=external_id).first()
+        existing = _same_external_id(project, external_id, digest) if external_id else None
         if existing is None:
             raise
         return existing, False
 
 
-def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) -> dict:
+def _intake_digest(customer: CustomerInput, items, payment_method: str, created_at) -> str:
+    """What makes two intake requests "the same" (X-10 idempotency): the payload in a
+    canonical form, so a retry with other spacing or number formatting still matches."""
+    canonical = {
+        "customer": [customer.name.strip(), phone_key(customer.phone), customer.email.strip()],
+        "type": customer.type,
+        "items": [
+            [
+                i.sku,
+                i.quantity,
+                None if i.price is None else str(money(i.price)),
+                None if i.discount_percent is None else str(money(i.discount_percent)),
+            ]
+            for i in items
+        ],
+        "payment_method": payment_method,
+        "created_at": created_at.timestamp() if created_at else None,
+    }
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _same_external_id(project, external_id: str, digest: str) -> Order | None:
+    """The order already taken under this partner id, or None; a different payload under
+    the same id is a conflict (orders from before digests were kept count as the same)."""
+    existing = (
+        Order.objects.filter(project=project, external_id=external_id)
+        .select_related("project", "project__playbook", "customer")
+        .first()
+    )
+    if existing is not None and existing.extra.get("intake_digest", digest) != digest:
+        raise DuplicateExternalId(existing.pk)
+    return existing
+
+
+def _check_intake(
+    project,
+    pb,
+    customer: CustomerInput,
+    items: Sequence[ItemInput],
+    payment_method,
+    created_at,
+    now,
+) -> dict:
     """Every intake rule at once; the order's products by SKU when all pass."""
     found = []
     if not customer.phone.strip():
@@ -184,7 +243,24 @@ def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) 
             discount_percent=item.discount_percent,
             price=item.price,
             products=products,
-            cap_discount=False,
+            cap_discount=True,
+            cap_rule=pb.discount_rule,
+        )
+    found += order_rules.check_payment_method(
+        payment_method, methods=pb.payment_methods, rule=pb.payment_rule
+    )
+    found += order_rules.check_created_at(created_at, now=now)
+    if not found:
+        found += order_rules.check_totals(
+            [
+                order_rules.LineFact(
+                    money(i.price if i.price is not None else catalog[i.sku].price),
+                    i.quantity,
+                    i.discount_percent or Decimal(0),
+                )
+                for i in items
+            ],
+            Decimal(0),
         )
     if found:
         raise RuleViolations(found)
@@ -192,7 +268,17 @@ def _check_intake(project, customer: CustomerInput, items: Sequence[ItemInput]) 
 
 
 def _create_order(
-    *, project, actor, external_id, customer, items, products, payment_method, created_at, now
+    *,
+    project,
+    actor,
+    external_id,
+    customer,
+    items,
+    products,
+    payment_method,
+    created_at,
+    digest,
+    now,
 ) -> Order:
     pb = playbook_def(project.playbook)
     initial = pb.initial_status
@@ -218,6 +304,7 @@ def _create_order(
         payment_method=payment_method,
         created_at=created_at,
         updated_at=now,
+        extra={"intake_digest": digest},
     )
     order.goods_total, order.total = order_rules.totals(
         [order_rules.LineFact(price, qty, discount) for _, price, qty, discount in lines],
@@ -348,6 +435,7 @@ def order_add_item(
     ensure_claim_allows(order, actor, now)
     _check_version(order, version)
     catalog = _catalog(order.project, [sku])
+    rule = playbook_def(order.project.playbook).discount_rule
     found = order_rules.check_item(
         index=None,
         sku=sku,
@@ -356,8 +444,15 @@ def order_add_item(
         price=None,
         products=_facts(catalog),
         cap_discount=True,
-        rule="COD-11",
+        rule=rule,
     )
+    if not found:
+        lines = [
+            *_lines(order),
+            order_rules.LineFact(catalog[sku].price, quantity, discount_percent),
+        ]
+        found = order_rules.check_totals(lines, order.delivery_cost, rule=rule)
+        found = [replace(v, field="quantity") if v.field.startswith("items") else v for v in found]
     if found:
         raise RuleViolations(found)
     product = catalog[sku]
@@ -415,6 +510,7 @@ MAX_COMMENT = 5000
 @transaction.atomic
 def order_add_comment(*, order_id: int, actor, text: str, now: datetime) -> TimelineEntry:
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
+    ensure_claim_allows(order, actor, now)  # COD-9: a comment is a write like any other
     text = (text or "").strip()
     if not text:
         raise RuleViolations([violation("X-6", "text", "Write the comment text.")])
@@ -457,8 +553,11 @@ ORDER_FIELDS = (
 )
 
 
-def _check_edit(role: str, customer: Mapping[str, Any], fields: Mapping[str, Any]):
-    found = []
+def _check_edit(role: str, customer: Mapping[str, Any], fields: Mapping[str, Any], *, order):
+    pb = playbook_def(order.project.playbook)
+    found = order_rules.check_payment_method(
+        fields.get("payment_method"), methods=pb.payment_methods, rule=pb.payment_rule
+    )
     if "phone" in customer:
         found += check_phone(customer["phone"], field="customer.phone")
     for index, extra in enumerate(customer.get("extra_phones") or []):
@@ -482,6 +581,8 @@ def _check_edit(role: str, customer: Mapping[str, Any], fields: Mapping[str, Any
     for name in ("delivery_cost", "paid_amount"):
         if name in fields and fields[name] is not None and fields[name] < 0:
             found.append(violation("X-5", name, "The amount cannot be negative."))
+    if fields.get("delivery_cost") is not None and fields["delivery_cost"] >= 0:
+        found += order_rules.check_totals(_lines(order), fields["delivery_cost"])
     return found
 
 
@@ -497,8 +598,8 @@ def order_update(
 ) -> Order:
     """PATCH: edit contact, address and delivery data; every change lands in the timeline
     as old → new (X-6) and in the audit (X-12). A stale `version` is a conflict."""
-    customer = dict(customer or {})
-    fields = dict(fields or {})
+    customer = _nulls_cleared(Customer, customer or {}, keep={"extra_phones"})
+    fields = _nulls_cleared(Order, fields or {})
     order = lock_order(order_id=order_id, actor=actor, action="read")
     role = role_of(actor, order.project)
     if role not in {"operator", "supervisor", "admin", "delivery"}:
@@ -511,7 +612,7 @@ def order_update(
     _check_version(order, version)
     unknown = (set(customer) - set(CUSTOMER_FIELDS)) | (set(fields) - set(ORDER_FIELDS))
     found = [violation("input", name, "Unknown field.") for name in sorted(unknown)]
-    found += _check_edit(role, customer, fields)
+    found += _check_edit(role, customer, fields, order=order)
     if found:
         raise RuleViolations(found)
     changes: dict[str, tuple[Any, Any]] = {}
@@ -604,6 +705,22 @@ def order_update(
     return order
 
 
+def _nulls_cleared(model, values: Mapping[str, Any], keep=frozenset()) -> dict[str, Any]:
+    """A null sent for a field clears it: its column's empty value where the column cannot
+    hold NULL ("" for text, 0 for amounts, {} for addresses, False for flags)."""
+    out = dict(values)
+    for name, value in values.items():
+        if value is not None or name in keep:
+            continue
+        try:
+            column = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # unknown names are refused by the caller's checks
+        if not column.null:
+            out[name] = column.get_default()
+    return out
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
         return value
@@ -653,7 +770,7 @@ def order_apply_outcome(
     unknown = set(fields) - set(OUTCOME_ORDER_FIELDS)
     if unknown:
         raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
-    refused = _check_edit(role, {}, fields)
+    refused = _check_edit(role, {}, fields, order=order)
     if refused:
         raise RuleViolations(refused)
     if problem and problem not in pb.problems:

@@ -165,6 +165,20 @@ class PlaybookDef:
     def initial_status(self) -> StatusDef:
         return next(s for s in self.statuses.values() if s.initial)
 
+    @property
+    def payment_methods(self) -> tuple[str, ...]:
+        """X-5/SHOP-7: the payment methods this playbook's orders may carry."""
+        return tuple(self.settings.get("payment", {}).get("methods", ()))
+
+    @property
+    def payment_rule(self) -> str:
+        return str(self.settings.get("payment", {}).get("rule", "X-5"))
+
+    @property
+    def discount_rule(self) -> str:
+        """The rule that caps an item's discount at the product's maximum."""
+        return str(self.settings.get("discount_rule", "X-5"))
+
 
 # --- parsing ------------------------------------------------------------------------------
 
@@ -228,6 +242,10 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
         for key in ("invalid_phone_problem", "obscene_name_problem", "duplicate_problem"):
             if key in intake and intake[key] not in problem_names:
                 problems.append(f"settings.intake.{key}: unknown problem {intake[key]!r}")
+    payment = settings.get("payment", {})
+    methods = payment.get("methods", [])
+    if not isinstance(methods, list) or not all(isinstance(m, str) and m for m in methods):
+        problems.append("settings.payment.methods: a list of codes")
     if problems:
         raise PlaybookError(problems)
     return PlaybookDef(

@@ -215,18 +215,29 @@ def take_statement(
     return sql, [moments[value] if is_moment else value for is_moment, value in slots]
 
 
+# Namespace of the per-operator take lock (pg_advisory_xact_lock(int, int)).
+_TAKE_LOCK = 0x646B
+
+
 def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) -> Order | None:
     sql, params = take_statement(project=project, queue=queue, actor=actor, now=now)
     # Django's cursors bind parameters on the client, so PostgreSQL would plan this every
     # time (~1 ms here); a server-side-bound, prepared statement on the same connection
     # (same transaction state) is planned once per connection and statement shape.
-    connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute(sql, params, prepare=True)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        by_name = dict(zip((column.name for column in cursor.description), row, strict=True))
+    # COD-9, one order per operator: the statement's "held" check reads a snapshot taken
+    # when it starts, so two takes of one operator at once would both see nothing held and
+    # claim two orders. A transaction-scoped lock per (project, operator) serialises one
+    # operator's takes (others never wait on it); the second sees the first's claim.
+    with transaction.atomic():
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            key = (project.pk * 65_599 + actor.pk) % 2_147_483_647
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TAKE_LOCK, key), prepare=True)
+            cursor.execute(sql, params, prepare=True)
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            by_name = dict(zip((column.name for column in cursor.description), row, strict=True))
     # table column order is migration order, not model field order: map by name
     # and convert as the ORM does (JSON arrives as text from Django's psycopg loaders)
     fields = Order._meta.concrete_fields

@@ -59,13 +59,14 @@ def test_same_external_id_twice_gives_200_and_duplicates_nothing_x_10(cod, api_f
     second = partner.post("/projects/cod/orders", body)
     changed = dict(body, items=[{"sku": "cod-big", "quantity": 3}])
     third = partner.post("/projects/cod/orders", changed)
-    # then the same order comes back with 200, its items and history untouched
+    # then the same order comes back with 200; the changed one is a 409 naming it;
+    # its items and history untouched
     assert second.status_code == 200, second.data
-    assert third.status_code == 200, third.data
+    assert third.status_code == 409, third.data
     assert first.data["id"] == second.data["id"] == third.data["id"]
-    assert len(third.data["items"]) == 2
-    assert third.data["goods_total"] == first.data["goods_total"]
-    assert third.data["version"] == first.data["version"]
+    assert len(second.data["items"]) == 2
+    assert second.data["goods_total"] == first.data["goods_total"]
+    assert second.data["version"] == first.data["version"]
     listed = operator.get("/projects/cod/orders")
     assert listed.data["count"] == 1
     timeline = operator.get(f"/orders/{first.data['id']}/timeline")

@@ -178,7 +178,11 @@ def test_a_sane_order_line_is_accepted_x_5_cod_11(overrides):
         ({"price": D("-1")}, {("X-5", "items[0].price")}),
         ({"discount_percent": D("-1")}, {("X-5", "items[0].discount_percent")}),
         ({"discount_percent": D("100.01")}, {("X-5", "items[0].discount_percent")}),
-        ({"discount_percent": D("16")}, {("COD-11", "items[0].discount_percent")}),
+        (
+            {"discount_percent": D("16"), "cap_rule": "COD-11"},
+            {("COD-11", "items[0].discount_percent")},
+        ),
+        ({"discount_percent": D("16")}, {("X-5", "items[0].discount_percent")}),
         (
             {"index": 3, "sku": "NOPE", "quantity": 0},
             {("X-5", "items[3].sku"), ("X-5", "items[3].quantity")},
@@ -195,6 +199,7 @@ def test_a_sane_order_line_is_accepted_x_5_cod_11(overrides):
         "negative-discount",
         "over-100",
         "over-script-cap",
+        "over-cap-callers-rule",
         "all-at-once",
         "no-index",
         "callers-rule",

@@ -1,0 +1,385 @@
+"""The API's shapes (API.md field names), in and out, so the OpenAPI document tells a
+partner exactly what each request takes and each response carries, errors included.
+
+Input limits come from `dozvon.core.limits`, the same constants the columns are built
+from: anything the API accepts fits what the database stores (issue 10).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict
+
+from dozvon.core import clock, limits
+
+
+def _text(n: int):
+    return Annotated[str, Field(max_length=n)]
+
+
+Code = _text(limits.CODE)
+PaymentCode = _text(limits.PAYMENT_CODE)
+Comment = _text(limits.COMMENT)
+NamePart = _text(limits.NAME_PART)
+PhoneIn = _text(limits.PHONE_INPUT)
+Email = _text(limits.EMAIL)
+Sku = _text(limits.SKU)
+Price = Annotated[
+    Decimal,
+    Field(max_digits=limits.PRICE_DIGITS, decimal_places=limits.MONEY_PLACES),
+]
+Amount = Annotated[
+    Decimal,
+    Field(max_digits=limits.AMOUNT_DIGITS, decimal_places=limits.MONEY_PLACES),
+]
+Percent = Annotated[Decimal, Field(max_digits=limits.PERCENT_DIGITS, decimal_places=2)]
+BigInt = Annotated[int, Field(ge=-(10**9), le=10**9)]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+def _sane(value: datetime) -> datetime:
+    if not clock.is_sane(value):
+        raise ValueError("date must be between 2000 and 2099")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_sane)]
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+Address = Annotated[
+    dict[_text(limits.ADDRESS_KEY), _text(limits.ADDRESS_VALUE)], Field(max_length=20)
+]
+
+
+# --- errors (API.md "Conventions") --------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    rule: str = Field(description='The SPEC rule ID, or "input" for malformed input.')
+    field: str = Field(description="The field to fix, e.g. `customer.phone`, `items[0].sku`.")
+    message: str = Field(description="In the language of Accept-Language (ru, uk, en).")
+
+
+class ErrorsOut(Schema):
+    errors: list[ErrorOut]
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+class VersionConflictOut(Schema):
+    detail: str
+    version: int = Field(description="The order's current version: reload and retry.")
+
+
+class DuplicateOut(Schema):
+    detail: str
+    id: int = Field(description="The order already created under this `external_id`.")
+
+
+ERRORS: dict[int, Any] = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}
+ERRORS[503] = DetailOut
+BODY_ERRORS: dict[int, Any] = {413: ErrorsOut, 415: ErrorsOut}
+
+
+def responses(ok: dict[int, Any], *, conflict: Any = None, body: bool = False) -> dict[int, Any]:
+    """A handler's documented responses: its own plus every error it can answer (413 and
+    415 where it takes a JSON body; 409 where it can conflict)."""
+    out = {**ok, **ERRORS, **(BODY_ERRORS if body else {})}
+    if conflict is not None:
+        out[409] = conflict
+    return out
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+class NamesOut(Schema):
+    ru: str
+    uk: str
+    en: str
+
+
+class ProjectOut(Schema):
+    slug: str
+    name: str
+    playbook: str
+    playbook_name: str | None
+    time_zone: str
+    currency: str
+
+
+class ProductOut(Schema):
+    sku: str
+    name: str
+    price: str = Field(description="Decimal string, e.g. `552.00`.")
+    currency: str
+    max_discount_percent: str
+
+
+class CodeNameOut(Schema):
+    code: str
+    name: NamesOut
+
+
+class StatusOut(CodeNameOut):
+    group: str
+    initial: bool
+
+
+class OutcomeOut(CodeNameOut):
+    rule: str
+    status: str
+    group: str
+    requires: list[str]
+    forbids: list[str]
+    optional: list[str]
+    form_fields: list[str]
+    problems: list[str]
+    rules: list[dict[str, Any]]
+    roles: list[str]
+
+
+class QueueDefOut(CodeNameOut):
+    callable: bool
+    take: str
+    bucket: str
+    created: str
+    roles: list[str]
+
+
+class PlaybookOut(Schema):
+    code: str
+    version: int
+    name: NamesOut
+    groups: list[CodeNameOut]
+    statuses: list[StatusOut]
+    problems: list[CodeNameOut]
+    outcomes: list[OutcomeOut]
+    queues: list[QueueDefOut]
+    payment_methods: list[str]
+
+
+class QueueOut(Schema):
+    code: str
+    name: str
+    count: int
+    callable: bool
+
+
+# --- orders -------------------------------------------------------------------------------
+
+
+class CustomerOut(Schema):
+    id: int
+    type: str
+    vip: bool
+    name: str
+    surname: str
+    first_name: str
+    patronymic: str
+    gender: str
+    phone: str = Field(description="E.164 when valid.")
+    phone_valid: bool
+    extra_phones: list[str]
+    email: str
+    payer_address: dict[str, Any]
+    recipient_address: dict[str, Any]
+    operator_comment: str
+    customer_comment: str
+
+
+class ItemOut(Schema):
+    id: int
+    sku: str
+    name: str
+    quantity: int
+    price: str
+    discount_percent: str
+    line_total: str
+    is_main: bool
+    gift: bool
+
+
+class OrderSummaryOut(Schema):
+    """An order as lists show it."""
+
+    id: int
+    project: str
+    external_id: str | None
+    status: str
+    status_group: str
+    queue: str | None = Field(description="The tab the order shows in now, if any.")
+    problem: str
+    customer_name: str
+    phone: str
+    goods_total: str
+    delivery_cost: str
+    total: str
+    currency: str
+    responsible: str | None
+    callback_at: datetime | None
+    due_at: datetime | None
+    failed_calls: int
+    calls_total: int
+    last_comment: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class OtherOrderOut(Schema):
+    id: int
+    status: str
+    created_at: datetime
+    total: str
+
+
+class OrderOut(OrderSummaryOut):
+    """One order with its customer, items, delivery and payment data."""
+
+    customer: CustomerOut
+    items: list[ItemOut]
+    claimed_by: str | None
+    claimed_at: datetime | None
+    closing_script: str | None
+    duplicate_of: int | None
+    payment_method: str
+    paid_amount: str
+    payment_status: str
+    delivery_method: str
+    delivery_address: dict[str, Any]
+    delivery_date: date | None
+    delivery_time_from: str | None = Field(description="HH:MM")
+    delivery_time_to: str | None = Field(description="HH:MM")
+    delivery_window_approved: bool
+    delivery_note: str
+    delivery_flag: bool
+    other_orders: list[OtherOrderOut] = Field(
+        default_factory=list, description="The customer's other orders in this project."
+    )
+
+
+class OrderPageOut(Schema):
+    items: list[OrderSummaryOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class CallOut(Schema):
+    id: int
+    result: str
+    started_at: datetime
+    duration_s: int
+    order: OrderOut
+
+
+class TimelineOut(Schema):
+    id: int
+    kind: str = Field(description="comment, call, status, message, auto or edit")
+    at: datetime
+    actor: str | None
+    text: str
+    data: dict[str, Any]
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+class CustomerIn(Schema):
+    name: _text(limits.NAME) = ""
+    phone: PhoneIn
+    email: Email = ""
+    type: Code = "private"
+
+
+class ItemIn(Schema):
+    sku: Sku
+    quantity: BigInt = 1
+    price: Price | None = None
+    discount_percent: Percent | None = None
+
+
+class IntakeIn(Schema):
+    external_id: _text(limits.EXTERNAL_ID) | None = None
+    customer: CustomerIn
+    items: Annotated[list[ItemIn], Field(max_length=limits.MAX_ITEMS)]
+    payment_method: PaymentCode = ""
+    created_at: Moment | None = None
+
+
+class OrderFilters(Schema):
+    phone: PhoneIn | None = None
+    status: Code | None = None
+    queue: Code | None = None
+    q: _text(200) | None = None
+    page: Annotated[int, Field(ge=1, le=10**6)] = 1
+    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+class CustomerPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    surname: NamePart | None = None
+    first_name: NamePart | None = None
+    patronymic: NamePart | None = None
+    gender: Code | None = None
+    email: Email | None = None
+    type: Code | None = None
+    vip: bool | None = None
+    phone: PhoneIn | None = None
+    extra_phones: Annotated[list[PhoneIn], Field(max_length=10)] | None = None
+    payer_address: Address | None = None
+    recipient_address: Address | None = None
+    operator_comment: Comment | None = None
+    customer_comment: Comment | None = None
+
+
+class DeliveryFields(Schema):
+    payment_method: PaymentCode | None = None
+    paid_amount: Amount | None = None
+    payment_status: PaymentCode | None = None
+    delivery_method: PaymentCode | None = None
+    delivery_address: Address | None = None
+    delivery_date: Day | None = None
+    delivery_time_from: time | None = None
+    delivery_time_to: time | None = None
+    delivery_window_approved: bool | None = None
+    delivery_note: Comment | None = None
+
+
+class OrderPatch(DeliveryFields):
+    model_config = ConfigDict(extra="forbid")
+    version: Version
+    customer: CustomerPatch | None = None
+    delivery_cost: Amount | None = None
+
+
+class CallIn(Schema):
+    result: Code
+    started_at: Moment | None = None
+    duration_s: BigInt = 0
+
+
+class AddItemIn(Schema):
+    sku: Sku
+    quantity: BigInt = 1
+    discount_percent: Percent = Decimal(0)
+    version: Version | None = None
+
+
+class OutcomeIn(DeliveryFields):
+    model_config = ConfigDict(extra="forbid")
+    code: Code
+    problem: Code | None = ""
+    comment: Comment | None = ""
+    callback_at: Moment | None = None
+    version: Version | None = None
+
+
+class CommentIn(Schema):
+    text: Comment
