@@ -53,6 +53,10 @@ def phone_search_variants(text: str) -> set[str]:
     return variants
 
 
+# How order lists show orders (API.md: newest first); COD-8 takes from the top of it.
+LIST_ORDER = ("-created_at", "-id")
+
+
 def order_list(
     *,
     project,
@@ -71,7 +75,7 @@ def order_list(
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(_search(project, q.strip()))
-    return qs.order_by("-created_at", "-id")
+    return qs.order_by(*LIST_ORDER)
 
 
 def _search(project, q: str) -> Q:

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations, violation
 from dozvon.orders.models import Order
+from dozvon.orders.selectors import LIST_ORDER
 from dozvon.orders.services import lock_order
 from dozvon.playbooks.definition import QueueDef
 from dozvon.playbooks.selectors import playbook_def
@@ -47,7 +48,10 @@ def queue_candidates(*, project, queue: QueueDef, actor, now: datetime):
     member = membership_of(actor, project)
     if member is not None and not member.all_products:
         qs = qs.filter(main_product_id__in=member.skills.values("id"))  # COD-7/8 skills
-    return qs.order_by("due_at", "id")
+    if queue.take == "list":
+        # COD-8: from the top of the tab's list as the operator sees it (newest first)
+        return qs.order_by(*LIST_ORDER)
+    return qs.order_by("due_at", "id")  # COD-7: oldest first (a New order is due on arrival)
 
 
 def queue_take_next(*, project, queue_code: str, actor, now: datetime) -> Order | None:

@@ -156,3 +156,26 @@ def test_the_taken_order_carries_every_field_as_stored_cod_9(cod, now):
     stored = type(taken).objects.get(pk=taken.pk)
     for field in type(taken)._meta.concrete_fields:
         assert getattr(taken, field.attname) == getattr(stored, field.attname), field.name
+
+
+def test_other_tabs_are_taken_from_the_top_of_their_list_not_by_longest_due_cod_8(cod, now):
+    # given two callbacks in In work, both due now: the older order has waited longer
+    older = cod.intake(phone="+79161110001", created_at=now - timedelta(hours=5))
+    newer = cod.intake(phone="+79161110002", created_at=now - timedelta(hours=4))
+    for order, due in ((older, now - timedelta(hours=2)), (newer, now - timedelta(minutes=1))):
+        call_attempt_record(
+            order_id=order.pk, actor=cod.operator, result="answered", now=now - timedelta(hours=3)
+        )
+        order_apply_outcome(
+            order_id=order.pk,
+            actor=cod.operator,
+            code="callback",
+            problem="need_callback",
+            comment="25.11 перезвонить, просит позже",
+            callback_at=due,
+            now=now - timedelta(hours=3),
+        )
+    # when an operator takes the next order of In work
+    taken = take(cod, cod.operator, now, code="in_work")
+    # then it is the top of the tab's list (newest first), as the operator sees it
+    assert taken.pk == newer.pk
