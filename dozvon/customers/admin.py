@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from dozvon.audit.admin import ReadOnlyAdmin
+from dozvon.core.admin_scope import ScopedTabularInline
 from dozvon.customers.models import Customer, CustomerPhone
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(ScopedTabularInline):
     model = CustomerPhone
     extra = 0
     can_delete = False
@@ -22,4 +23,5 @@ class CustomerAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "phone", "type", "vip", "project")
     list_filter = ("project", "type", "vip")
     search_fields = ("surname", "first_name", "phone", "phones__phone")
+    ordering = ("-id",)
     inlines = [PhoneInline]

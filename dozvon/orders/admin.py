@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
+from dozvon.core.admin_scope import ScopedTabularInline
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ScopedTabularInline):
     extra = 0
     can_delete = False
 
@@ -18,6 +19,7 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class ItemInline(_ReadOnlyInline):
     model = OrderItem
+    project_path = "order__project"
     fields = ("sku", "name", "quantity", "unit_price", "discount_percent", "line_total", "is_main")
 
 
@@ -28,6 +30,7 @@ class CallInline(_ReadOnlyInline):
 
 class TimelineInline(_ReadOnlyInline):
     model = TimelineEntry
+    project_path = "order__project"
     fields = ("at", "kind", "actor", "text")
     ordering = ("id",)
 
@@ -50,13 +53,6 @@ class OrderAdmin(ReadOnlyAdmin):
     list_filter = ("project", "status_group", "status")
     search_fields = ("=id", "external_id", "customer_name", "phone")
     date_hierarchy = "created_at"
+    ordering = ("-id",)
     list_select_related = ("project", "responsible")
     inlines = [ItemInline, CallInline, TimelineInline]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(
-            project__memberships__user=request.user, project__memberships__role="supervisor"
-        )

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from dozvon.audit.admin import ReadOnlyAdmin
+from dozvon.core.admin_scope import ScopedTabularInline
 from dozvon.playbooks import models as m
 
 
-class _Inline(admin.TabularInline):
+class _Inline(ScopedTabularInline):
+    project_path = None  # a playbook is global configuration, the same for every project
     extra = 0
     can_delete = False
     show_change_link = False
@@ -68,6 +70,7 @@ class PlaybookAdmin(ReadOnlyAdmin):
     )
     exclude = ("definition",)
     inlines = [GroupInline, StatusInline, ProblemInline, OutcomeInline, QueueInline]
+    project_path = None
 
     def has_change_permission(self, request, obj=None):
         return False
