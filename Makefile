@@ -4,29 +4,58 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every package pinned, generated from pyproject.toml by `make lock`: requirements/prod.txt
+# the runtime, requirements/lock.txt runtime + dev (the same runtime pins), installed here.
+LOCK := requirements/lock.txt
+PROD_LOCK := requirements/prod.txt
+# `make demo PORT=8001 HOST=0.0.0.0` (given on make's command line; an environment PORT or
+# HOST is ignored)
+HOST := 127.0.0.1
+PORT := 8000
 export DOZVON_DEV ?= true
 
-.PHONY: demo test lint format bench setup messages clean
+.PHONY: demo test lint format bench setup messages makemessages lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@# browser tests drive Debian's Chromium (never a downloaded browser)
 	@[ -x /usr/bin/chromium ] || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	@# a dependency added to pyproject.toml but not locked yet fails here
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(LOCK) does not satisfy pyproject.toml: run make lock"; exit 1; }
 	@touch $(STAMP)
+
+# Refresh the lock after changing pyproject.toml's dependencies (keeps every pin that still
+# fits); `make lock UPGRADE=1` moves every package to its newest allowed release.
+LOCK_VENV := var/lock-venv
+LOCK_TOOLS := pip==26.3 pip-tools==7.6.2
+$(LOCK_VENV)/bin/pip-compile:
+	$(PY) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet $(LOCK_TOOLS)
+
+COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(COMPILE) --output-file $(PROD_LOCK) pyproject.toml
+	$(COMPILE) --extra dev --constraint $(PROD_LOCK) --output-file $(LOCK) pyproject.toml
 
 messages: $(STAMP)
 	$(BIN)/dozvon compilemessages --ignore=.venv --ignore=var -v 0
+
+# from dozvon/: the apps' sources (also extracts the rules' messages), not tests/ or bench/
+makemessages: $(STAMP)
+	cd dozvon && ../$(BIN)/dozvon makemessages -l ru -l uk -l en
 
 setup: $(STAMP) messages
 	@mkdir -p var/static
 
 demo: setup
-	$(BIN)/dozvon demo
+	$(BIN)/dozvon demo $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/pytest -q $(PYTEST_ARGS); rc=$$?; \

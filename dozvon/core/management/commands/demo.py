@@ -1,6 +1,11 @@
+import os
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from dozvon.cli import DEMO_ENV_NAME
 from dozvon.core import clock
 from dozvon.core.demo import PASSWORD, build_demo
 
@@ -10,13 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="set up only")
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "addrport", nargs="?", default="127.0.0.1:8000", help="HOST:PORT, PORT or HOST"
+        )
 
     def handle(self, *args, no_serve, addrport, **options):
         call_command("setup", verbosity=options["verbosity"])
         counts = build_demo(now=clock.now())
         for slug, n in counts.items():
             self.stdout.write(f"demo project {slug}: {n} orders")
+        if settings.DEV:
+            self.stdout.write(f"demo settings for the dozvon command: {write_demo_env()}")
         self.stdout.write(
             f"\nLogins (password for all: {PASSWORD}):\n"
             "  admin       administrator (/admin/)\n"
@@ -26,7 +35,25 @@ class Command(BaseCommand):
             "  shop1       SHOP operator\n"
             "  delivery    SHOP delivery department\n"
             "  partner     integration user for the intake API "
-            "(dozvon token create partner)\n"
+            "(.venv/bin/dozvon token create partner)\n"
         )
         if not no_serve:
             call_command("serve", addrport)
+
+
+def write_demo_env():
+    """var/dozvon.env: what `dozvon` reads when the environment chooses no mode (cli.py),
+    so `.venv/bin/dozvon token create partner` works in this checkout after `make demo`."""
+    lines = [
+        "# Written by `dozvon demo` (make demo): the embedded demo's settings. The dozvon",
+        "# command reads them when none of DOZVON_DEV, DEBUG, SECRET_KEY is set.",
+        "# Delete this file and dozvon demands production settings again.",
+        "DOZVON_DEV=true",
+    ]
+    if os.environ.get("DATABASE_URL"):
+        lines.append(f"DATABASE_URL={os.environ['DATABASE_URL']}")
+    path = Path(settings.VAR_DIR) / DEMO_ENV_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
