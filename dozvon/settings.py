@@ -7,6 +7,7 @@ playbook files, never here (STYLE "Policy is data").
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
     "dozvon.core",
     "dozvon.accounts",
     "dozvon.projects",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
 ROOT_URLCONF = "dozvon.urls"
@@ -134,6 +137,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Axes watches every authenticate() (the /login/ form and the admin's alike); the
+# account backend is ModelBackend that keeps API-only service accounts out of sessions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "dozvon.accounts.backends.AccountBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -165,6 +175,31 @@ WHITENOISE_USE_FINDERS = DEV
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
+
+# Login throttle (django-axes): failures are counted per username *and* address, so
+# guesses at made-up names never lock out a real user and a shared proxy address does
+# not lock out every operator. No per-username lock: it would let anyone lock out any
+# operator from anywhere. Lockout lasts LOGIN_COOLOFF_MINUTES after the last failure.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or timedelta(0) >= AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# attempts during a lockout are refused unchecked and do not extend it: the page can say when
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "dozvon.web.auth_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dozvon.web.auth_views.client_ip"
+AXES_VERBOSE = False  # no banner on every command
+# The client address is REMOTE_ADDR unless TRUSTED_PROXY_COUNT reverse proxies that append
+# to TRUSTED_PROXY_HEADER stand in front: then the entry that many places from its right
+# end (what the outermost trusted proxy saw). Without it, a sent header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+TRUSTED_PROXY_HEADER = "HTTP_" + (
+    os.environ.get("TRUSTED_PROXY_HEADER") or "X-Forwarded-For"
+).upper().replace("-", "_")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

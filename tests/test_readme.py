@@ -223,7 +223,7 @@ def test_readme_shows_its_commands_in_sh_blocks():
     commands = [without_comment(c) for b in blocks for c in b.commands]
     # the two commands first, the API example with a token command whose errors show
     assert commands[:2] == ["make demo", "make test"]
-    assert "TOKEN=$(.venv/bin/dozvon token create partner)" in commands
+    assert "TOKEN=$(.venv/bin/dozvon token create op1)" in commands
     assert not any(re.search(r"\|\s*tail\b", c) for c in commands)
     # and the production block is marked as such
     assert any(b.production and any("dozvon serve" in c for c in b.commands) for b in blocks)

@@ -1,4 +1,4 @@
-"""X-2 users; API tokens (API.md "Auth")."""
+"""X-2 users; API tokens (API.md "Auth"), scoped per project for integrations (X-13)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,20 @@ class User(AbstractUser):
         return self.is_superuser
 
 
+class TokenScope(models.TextChoices):
+    """What a scoped token may do in a project (X-13); `read` is orders and timelines."""
+
+    INTAKE = "intake"
+    PAYMENTS = "payments"
+    CHANGES = "changes"
+    READ = "read"
+
+
+# The attribute `user_for_token` sets on the user it returns: the token's scopes
+# ({project id: frozenset of TokenScope values}), or None for an unrestricted token.
+TOKEN_SCOPES_ATTR = "_dozvon_token_scopes"
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -41,6 +55,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
+    # None: the user's roles, unrestricted (a person's token). Otherwise
+    # {"<project id>": ["intake", …]}: only those projects, only those scopes (X-13).
+    scopes = models.JSONField(_("scopes"), null=True, blank=True, default=None, editable=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -53,21 +70,7 @@ class ApiToken(models.Model):
     def generate() -> str:
         return "dz_" + secrets.token_urlsafe(32)
 
-
-class LoginFailure(models.Model):
-    """A failed sign-in, kept to throttle password guessing."""
-
-    username = models.CharField(max_length=150)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("failed sign-in")
-        verbose_name_plural = _("failed sign-ins")
-        indexes = [
-            models.Index(fields=["username", "at"], name="loginfailure_user"),
-            models.Index(fields=["ip", "at"], name="loginfailure_ip"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+    def project_scopes(self) -> dict[int, frozenset[str]] | None:
+        if self.scopes is None:
+            return None
+        return {int(pk): frozenset(names) for pk, names in self.scopes.items()}

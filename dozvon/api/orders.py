@@ -20,7 +20,7 @@ from dozvon.customers.services import CustomerInput
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import project_for
+from dozvon.projects.access import READ, ensure_can, project_for
 from dozvon.queues import selectors as queue_sel
 
 router = Router()
@@ -85,6 +85,7 @@ def intake(request, slug: str, payload: s.IntakeIn):
 @router.get("/projects/{slug}/orders", tags=["orders"], response=responses({200: s.OrderPageOut}))
 def list_orders(request, slug: str, filters: Query[s.OrderFilters]):
     project = project_for(request.auth, slug)
+    ensure_can(request.auth, project, READ)  # an intake token does not read orders
     now = clock.now()
     qs = order_sel.order_list(
         project=project, phone=filters.phone, status=filters.status, q=filters.q

@@ -19,7 +19,7 @@ from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.money import format_money
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import project_for, projects_for
+from dozvon.projects.access import READ, ensure_can, project_for, projects_for
 from dozvon.queues import selectors as queue_sel
 from dozvon.queues import services as queue_svc
 
@@ -109,6 +109,7 @@ def get_playbook(request, slug: str):
 @router.get("/projects/{slug}/queues", tags=["queues"], response=responses({200: list[QueueOut]}))
 def list_queues(request, slug: str):
     project = project_for(request.auth, slug)
+    ensure_can(request.auth, project, READ)
     lang = get_language()
     return [
         {"code": q.code, "name": q.names.get(lang), "count": n, "callable": q.callable}

@@ -1,31 +1,56 @@
-"""X-1/X-2: who may see and do what, checked on every read and write (UI and API alike).
+"""X-1/X-2/X-13: who may see and do what, checked on every read and write (UI and API alike).
 
 Outside a user's projects everything is "not found" (never reveal existence); inside,
 an action the role may not perform is "forbidden".
+
+An API request made with a scoped token (X-13) carries the token's scopes on its user
+(`accounts.models.TOKEN_SCOPES_ATTR`, set by `accounts.services.user_for_token`). Such a
+token is an integration credential: it sees only the projects it names, acts there as
+the integration role, and may do only what its scopes allow.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from dozvon.accounts.models import TOKEN_SCOPES_ATTR, TokenScope
 from dozvon.core.errors import Forbidden, NotFound
 from dozvon.projects.models import Membership, Project, Role
 
-READ = "read"
+READ = "read"  # orders, their lists, timelines and queues
 WORK = "work"  # process orders: calls, items, outcomes, comments, edits
 INTAKE = "intake"  # create orders (partner sites, imports)
 SUPERVISE = "supervise"  # VIP marks, reports, other people's claims
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    READ: frozenset(Role.values),
+    # X-13: the integration role creates orders; reading them takes a `read` scope
+    READ: frozenset(Role.values) - {Role.INTEGRATION},
     WORK: frozenset({Role.OPERATOR, Role.SUPERVISOR}),
     INTAKE: frozenset({Role.INTEGRATION, Role.SUPERVISOR}),
     SUPERVISE: frozenset({Role.SUPERVISOR}),
 }
 
+# What each token scope allows. `payments` and `changes` are for the payment callback
+# and the changes feed, which add their actions here when they exist.
+SCOPE_ACTIONS: dict[str, frozenset[str]] = {
+    TokenScope.INTAKE: frozenset({INTAKE}),
+    TokenScope.READ: frozenset({READ}),
+    TokenScope.PAYMENTS: frozenset(),
+    TokenScope.CHANGES: frozenset(),
+}
+
+
+def token_scopes(user) -> dict[int, frozenset[str]] | None:
+    """The request's token scopes by project id; None when unrestricted (a session, or a
+    person's token)."""
+    return getattr(user, TOKEN_SCOPES_ATTR, None)
+
 
 def projects_for(user) -> QuerySet[Project]:
     qs = Project.objects.filter(is_active=True).select_related("playbook")
+    scopes = token_scopes(user)
+    if scopes is not None:
+        qs = qs.filter(pk__in=list(scopes))
     if getattr(user, "is_superuser", False):
         return qs
     return qs.filter(memberships__user=user)
@@ -45,26 +70,43 @@ def membership_of(user, project: Project) -> Membership | None:
     return cache[project.pk]
 
 
-def role_of(user, project: Project) -> str | None:
+def _own_role(user, project: Project) -> str | None:
     if getattr(user, "is_superuser", False):
         return "admin"
     member = membership_of(user, project)
     return member.role if member else None
 
 
-def ensure_visible(user, project: Project) -> str:
-    role = role_of(user, project)
-    if role is None:
-        raise NotFound()
-    return role
+def role_of(user, project: Project) -> str | None:
+    scopes = token_scopes(user)
+    if scopes is None:
+        return _own_role(user, project)
+    if project.pk not in scopes or _own_role(user, project) is None:
+        return None
+    return Role.INTEGRATION.value
+
+
+def may(user, project: Project, role: str, action: str) -> bool:
+    scopes = token_scopes(user)
+    if scopes is not None:
+        return any(action in SCOPE_ACTIONS.get(s, ()) for s in scopes.get(project.pk, ()))
+    return role == "admin" or role in ACTION_ROLES[action]
 
 
 def ensure_can(user, project: Project, action: str) -> str:
     """The caller's role in the project, or NotFound/Forbidden."""
-    role = ensure_visible(user, project)
-    if role != "admin" and role not in ACTION_ROLES[action]:
+    role = role_of(user, project)
+    if role is None:
+        raise NotFound()
+    if not may(user, project, role, action):
         raise Forbidden()
     return role
+
+
+def ensure_visible(user, project: Project) -> str:
+    """Reading the project's orders: NotFound outside it, Forbidden for a role that may
+    see the project but not read its orders (an integration, X-13)."""
+    return ensure_can(user, project, READ)
 
 
 def project_for(user, slug: str) -> Project:
@@ -72,3 +114,26 @@ def project_for(user, slug: str) -> Project:
     if project is None:
         raise NotFound()
     return project
+
+
+# --- one home for role questions (an administrator counts as every role) ----------------
+
+ADMIN = "admin"
+
+
+def has_role(user, project: Project, roles) -> bool:
+    """Whether the user acts in the project in one of these roles (an administrator in
+    all of them): may they see this outcome, take from this queue…"""
+    role = role_of(user, project)
+    return role is not None and (role == ADMIN or role in roles)
+
+
+def is_supervising(user, project: Project) -> bool:
+    """A supervisor of the project or an administrator: steps into others' claims (COD-9),
+    marks VIPs (X-3), releases others' orders."""
+    return has_role(user, project, (Role.SUPERVISOR,))
+
+
+def can_deliver(user, project: Project) -> bool:
+    """May approve a short delivery window (SHOP-7): the delivery department, supervisors."""
+    return has_role(user, project, (Role.SUPERVISOR, Role.DELIVERY))

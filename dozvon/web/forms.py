@@ -8,42 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
-
-from dozvon.accounts.services import login_allowed, login_failure_record
 from dozvon.core import clock
 from dozvon.core.errors import Violation, violation
 
 ADDRESS_PARTS = ("region", "city", "street", "house", "building", "apartment")
 PAYMENT_METHODS = ("cash", "card", "invoice")
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form; after 5 failures in 15 minutes a username is locked out."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed attempts. Try again in 15 minutes."),
-    }
-
-    def clean(self):
-        username = (self.data.get("username") or "").strip()
-        ip = client_ip(self.request) if self.request else None
-        now = clock.now()
-        if username and not login_allowed(username=username, ip=ip, now=now):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if username:
-                login_failure_record(username=username, ip=ip, now=now)
-            raise
 
 
 def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from dozvon.accounts.forms import LoginForm
 from dozvon.web import views
-from dozvon.web.forms import ThrottledLoginForm
 
 app_name = "web"
 
@@ -12,7 +12,7 @@ urlpatterns = [
         "login/",
         auth_views.LoginView.as_view(
             template_name="web/login.html",
-            authentication_form=ThrottledLoginForm,
+            authentication_form=LoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",

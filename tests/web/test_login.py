@@ -1,4 +1,5 @@
-"""The web entry: login (throttled), projects limited to the user's own (X-1)."""
+"""The web entry: login (throttled, see test_login_throttle.py), projects limited to the
+user's own (X-1)."""
 
 from tests.factories import MembershipFactory, UserFactory
 
@@ -38,14 +39,16 @@ def test_login_with_password_reaches_the_workspace(client, db):
 
 
 def test_five_failed_logins_lock_the_username_even_for_the_right_password(client, db):
-    # given a user whose password is being guessed
+    # given a user whose password is being guessed from one address
     UserFactory(username="op-guess")
-    for _ in range(5):
+    for _ in range(4):
         response = client.post("/login/", {"username": "op-guess", "password": "wrong"})
         assert response.status_code == 200
-    # when the right password comes next, then it is refused for now
+    # when the fifth guess fails, then the username is locked out from this address
+    assert client.post("/login/", {"username": "op-guess", "password": "wrong"}).status_code == 429
+    # and the right password that comes next is refused for now
     response = client.post("/login/", {"username": "op-guess", "password": "pw"})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     # while another user is not affected
     UserFactory(username="op-other")
