@@ -8,19 +8,13 @@ from django.db import transaction
 
 from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.core.errors import RuleViolations, violation
-from dozvon.orders.models import TimelineKind
-from dozvon.orders.services import (
-    bump_version,
-    ensure_claim_allows,
-    lock_order,
-    timeline_append,
-)
+from dozvon.core.limits import MAX_CALL_SECONDS
+from dozvon.orders.services import Event, ensure_claim_allows, lock_order, record
+from dozvon.orders.services.base import apply_route, bump_version
 from dozvon.playbooks.definition import route
 from dozvon.playbooks.rules import FAILED_RESULTS
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK
-
-MAX_CALL_SECONDS = 6 * 3600
 
 
 @transaction.atomic
@@ -73,14 +67,13 @@ def call_attempt_record(
             callback_at=None,
         )
         if decision.bucket:
-            order.bucket, order.due_at = decision.bucket, decision.due_at
-            order.callback_at = decision.callback_at or order.callback_at
-            written += ["bucket", "due_at", "callback_at"]
+            written += apply_route(order, decision, keep_callback=True)
     bump_version(order, now, written)
-    timeline_append(
+    record(
+        Event.CALLED,
         order=order,
-        kind=TimelineKind.CALL,
         actor=actor,
+        now=now,
         text=str(CallResult(result).label),
         data={
             "call": call.pk,
@@ -88,6 +81,5 @@ def call_attempt_record(
             "started_at": started_at.isoformat(),
             "duration_s": duration_s,
         },
-        now=now,
     )
     return call

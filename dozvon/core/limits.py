@@ -36,4 +36,4 @@ PERCENT_DIGITS = 5
 
 MAX_QUANTITY = 9999
 MAX_ITEMS = 200
-MAX_CALL_SECONDS = 24 * 3600
+MAX_CALL_SECONDS = 6 * 3600  # a longer attempt is a recording error

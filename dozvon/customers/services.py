@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from dozvon.core import limits
+from dozvon.core.errors import Violation, violation
 from dozvon.core.phones import parse_phone
-from dozvon.customers.models import Customer, CustomerPhone
-from dozvon.customers.rules import split_name, vip_for
+from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
+from dozvon.customers.rules import check_email, check_phone, split_name, vip_for
+
+# What an operator (and a supervisor) may edit of a customer (X-3).
+EDITABLE = (
+    "surname",
+    "first_name",
+    "patronymic",
+    "gender",
+    "email",
+    "type",
+    "vip",
+    "phone",
+    "extra_phones",
+    "payer_address",
+    "recipient_address",
+    "operator_comment",
+    "customer_comment",
+)
+NAME_FIELDS = frozenset({"surname", "first_name", "patronymic"})
 
 
 @dataclass(frozen=True)
@@ -20,7 +42,7 @@ class CustomerInput:
 def phone_key(raw: str) -> str:
     """What a phone is stored and searched as: E.164 when parseable, else its digits."""
     parsed = parse_phone(raw)
-    return parsed.e164 or "".join(ch for ch in raw if ch.isdigit()) or raw.strip()
+    return (parsed.e164 or "".join(ch for ch in raw if ch.isdigit()) or raw.strip())[: limits.PHONE]
 
 
 def customer_for_intake(*, project, data: CustomerInput) -> Customer:
@@ -51,3 +73,76 @@ def customer_for_intake(*, project, data: CustomerInput) -> Customer:
     )
     CustomerPhone.objects.create(project=project, customer=customer, phone=phone, is_main=True)
     return customer
+
+
+def customer_check_edit(values: Mapping[str, Any], *, may_mark_vip: bool) -> list[Violation]:
+    """X-3/X-4: every refusal of a customer edit at once (fields prefixed `customer.`)."""
+    found = [
+        violation("input", f"customer.{name}", "Unknown field.")
+        for name in sorted(set(values) - set(EDITABLE))
+    ]
+    if "phone" in values:
+        found += check_phone(values["phone"], field="customer.phone")
+    for index, extra in enumerate(values.get("extra_phones") or []):
+        found += check_phone(extra, field=f"customer.extra_phones[{index}]")
+    if "email" in values:
+        found += check_email(values["email"], field="customer.email")
+    if "gender" in values and values["gender"] not in Gender.values:
+        found.append(violation("X-3", "customer.gender", "Unknown gender."))
+    if "type" in values and values["type"] not in CustomerType.values:
+        found.append(violation("X-3", "customer.type", "Unknown customer type."))
+    if "vip" in values and not may_mark_vip:
+        found.append(violation("X-3", "customer.vip", "Only a supervisor may mark a VIP."))
+    return found
+
+
+def customer_update(
+    *, customer: Customer, project, values: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Write checked customer edits (X-3, X-4); the changes as {"customer.<field>": (old,
+    new)} for the caller's timeline and audit. The caller holds the transaction and has
+    run `customer_check_edit`."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    written: list[str] = []
+    for name, value in values.items():
+        if name == "extra_phones":
+            continue
+        if name == "phone":
+            value = phone_key(value)
+        old = getattr(customer, name)
+        if old != value:
+            changes[f"customer.{name}"] = (old, value)
+            setattr(customer, name, value)
+            written.append(name)
+    if "type" in values or "vip" in values:
+        vip = vip_for(customer.type, customer.vip)
+        if vip != customer.vip:
+            changes["customer.vip"] = (customer.vip, vip)
+            customer.vip = vip
+            written.append("vip")
+    if "phone" in written:
+        customer.phone_valid = True
+        written.append("phone_valid")
+        CustomerPhone.objects.filter(customer=customer, is_main=True).update(is_main=False)
+        CustomerPhone.objects.update_or_create(
+            customer=customer, phone=customer.phone, defaults={"project": project, "is_main": True}
+        )
+    if "extra_phones" in values:
+        wanted = {phone_key(p) for p in values["extra_phones"] or []} - {customer.phone}
+        current = set(
+            CustomerPhone.objects.filter(customer=customer, is_main=False).values_list(
+                "phone", flat=True
+            )
+        )
+        if wanted != current:
+            changes["customer.extra_phones"] = (sorted(current), sorted(wanted))
+            CustomerPhone.objects.filter(
+                customer=customer, is_main=False, phone__in=current - wanted
+            ).delete()
+            CustomerPhone.objects.bulk_create(
+                CustomerPhone(project=project, customer=customer, phone=p)
+                for p in sorted(wanted - current)
+            )
+    if written:
+        customer.save(update_fields=sorted(set(written)))
+    return changes

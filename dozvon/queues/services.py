@@ -12,14 +12,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext_noop as N_
 
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations, violation
 from dozvon.orders.models import Order
 from dozvon.orders.selectors import LIST_ORDER
-from dozvon.orders.services import lock_order
+from dozvon.orders.services import Event, bump_version, lock_order, record
 from dozvon.playbooks.definition import QueueDef
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import WORK, ensure_can, membership_of
+from dozvon.projects.access import WORK, ensure_can, has_role, is_supervising, membership_of
 from dozvon.queues.models import QueueSnapshot
 from dozvon.queues.selectors import claim_idle, day_start, queue_counts, queue_filter
 
@@ -60,9 +61,9 @@ def queue_take_next(*, project, queue_code: str, actor, now: datetime) -> Order 
     An operator holding a live claim in the project gets that order back instead of a
     second one: one operator works one order at a time.
     """
-    role = ensure_can(actor, project, WORK)
+    ensure_can(actor, project, WORK)
     queue = _queue(project, queue_code)
-    if role != "admin" and role not in queue.roles:
+    if not has_role(actor, project, queue.roles):
         raise Forbidden()
     if not queue.callable:
         raise RuleViolations(
@@ -238,6 +239,8 @@ def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) ->
             key = (project.pk * 65_599 + actor.pk) % 2_147_483_647
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TAKE_LOCK, key), prepare=True)
             cursor.execute(sql, params, prepare=True)
+            if connection.queries_logged:  # psycopg's own cursor bypasses Django's log
+                connection.queries_log.extend({"sql": q, "time": "0"} for q in ("LOCK", sql))
             row = cursor.fetchone()
             if row is None:
                 return None
@@ -260,15 +263,21 @@ def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) ->
 def order_release(*, order_id: int, actor, now: datetime) -> Order:
     """Give a claimed order back to its queue (the claimant, or a supervisor)."""
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
-    role = "supervisor" if actor.is_superuser else membership_of(actor, order.project).role
-    if order.claimed_by_id is None or (order.claimed_by_id != actor.pk and role != "supervisor"):
+    holder = order.claimed_by
+    if holder is None or (holder.pk != actor.pk and not is_supervising(actor, order.project)):
         raise RuleViolations(
             [violation("COD-9", "claimed_by", "This order is not claimed by you.")]
         )
     order.claimed_by, order.claimed_at = None, None
-    order.version += 1
-    order.updated_at = now
-    order.save(update_fields=["claimed_by", "claimed_at", "version", "updated_at"])
+    bump_version(order, now, ["claimed_by", "claimed_at"])
+    record(
+        Event.RELEASED,
+        order=order,
+        actor=actor,
+        now=now,
+        text=N_("Given back to the queue"),
+        data={"held_by": holder.username},
+    )
     return order
 
 

@@ -1,10 +1,9 @@
 """Background work of the queues: the supervisor's queue sizes over the day, and folding
 old days' rows of the tab tally (PostgreSQL) so counts stay fast.
 
-Snapshots of every active project's tab counts are also taken while someone has the queue
-bar or the supervisor screen open; this task takes them when nobody does (overnight
-intake, days off), so the day's curve has no holes. It runs every SNAPSHOT_EVERY on the
-`dozvon worker` and schedules its own next run; starting a worker starts the chain.
+Snapshots of every active project's tab counts are taken here and only here (screens
+read, never write): every SNAPSHOT_EVERY on the `dozvon worker`, which schedules its own
+next run; starting a worker starts the chain, so the day's curve has no holes.
 """
 
 from __future__ import annotations

@@ -30,7 +30,14 @@ from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import SUPERVISE, ensure_can, project_for, projects_for, role_of
+from dozvon.projects.access import (
+    SUPERVISE,
+    ensure_can,
+    has_role,
+    project_for,
+    projects_for,
+    role_of,
+)
 from dozvon.queues import services as queue_svc
 from dozvon.queues.models import QueueSnapshot
 from dozvon.queues.selectors import claim_idle, queue_counts, queue_filter
@@ -91,13 +98,12 @@ def _project(request, slug):
 def _queues(project, now, user):
     """The queue bar: every tab with its count; "Take" where this user may take."""
     lang = get_language()
-    role = role_of(user, project)
     return [
         {
             "code": q.code,
             "name": q.names.get(lang),
             "count": n,
-            "callable": q.callable and (role == "admin" or role in q.roles),
+            "callable": q.callable and has_role(user, project, q.roles),
         }
         for q, n in queue_counts(project=project, now=now)
     ]
@@ -165,7 +171,6 @@ def workspace(request, slug):
 def queue_bar(request, slug):
     project = _project(request, slug)
     now = clock.now()
-    queue_svc.queue_snapshot_record(project=project, now=now)
     return render(
         request,
         "web/_queue_bar.html",
@@ -274,7 +279,7 @@ def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
             ],
         }
         for o in pb.outcomes.values()
-        if role_of(request.user, project) in (*o.roles, "admin")
+        if has_role(request.user, project, o.roles)
     ]
     used = {
         f
@@ -459,7 +464,6 @@ def supervisor(request, slug):
     zone = ZoneInfo(project.time_zone)
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
     idle = claim_idle(project)
-    queue_svc.queue_snapshot_record(project=project, now=now)
     pb = playbook_def(project.playbook)
     lang = get_language()
     claims = [

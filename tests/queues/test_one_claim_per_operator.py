@@ -8,8 +8,8 @@ from django.db import connections
 from dozvon.orders.models import Order
 from dozvon.queues.services import queue_take_next
 from tests.conftest import NOW
-from tests.queues.test_take_next_concurrency import _backlog
 from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory
+from tests.queues.test_take_next_concurrency import _backlog
 
 TAKES = 8
 

@@ -1,0 +1,184 @@
+"""X-3, X-6, SHOP-7: edits of contact, address and delivery data, and comments. Every
+change lands in the timeline as old → new and in the audit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+
+from dozvon.core import limits
+from dozvon.core.errors import Forbidden, RuleViolations, Violation, violation
+from dozvon.core.money import money
+from dozvon.customers.models import Customer
+from dozvon.customers.services import (
+    NAME_FIELDS,
+    customer_check_edit,
+    customer_update,
+)
+from dozvon.orders import rules as order_rules
+from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.services.base import (
+    bump_version,
+    check_version,
+    ensure_claim_allows,
+    lines_of,
+    lock_order,
+    plain,
+    recompute_totals,
+    search_key,
+)
+from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.access import READ, WORK, can_deliver, ensure_can, is_supervising, role_of
+
+# Order fields an edit may set (the customer's are customers.services.EDITABLE).
+ORDER_FIELDS = (
+    "delivery_method",
+    "delivery_address",
+    "delivery_date",
+    "delivery_time_from",
+    "delivery_time_to",
+    "delivery_window_approved",
+    "delivery_note",
+    "delivery_cost",
+    "payment_method",
+    "paid_amount",
+    "payment_status",
+)
+DELIVERY_DEPARTMENT_FIELDS = frozenset({"delivery_window_approved", "delivery_note"})
+
+
+def check_order_fields(order: Order, fields: Mapping[str, Any], *, actor) -> list[Violation]:
+    """The rules of the order fields an edit or an outcome sets (X-5, SHOP-7)."""
+    pb = playbook_def(order.project.playbook)
+    found = order_rules.check_payment_method(
+        fields.get("payment_method"), methods=pb.payment_methods, rule=pb.payment_rule
+    )
+    if "delivery_window_approved" in fields and not can_deliver(actor, order.project):
+        found.append(
+            violation(
+                "SHOP-7",
+                "delivery_window_approved",
+                "Only the delivery department may approve a short window.",
+            )
+        )
+    for name in ("delivery_cost", "paid_amount"):
+        if name in fields and fields[name] is not None and fields[name] < 0:
+            found.append(violation("X-5", name, "The amount cannot be negative."))
+    if fields.get("delivery_cost") is not None and fields["delivery_cost"] >= 0:
+        found += order_rules.check_totals(lines_of(order), fields["delivery_cost"])
+    return found
+
+
+@transaction.atomic
+def order_update(
+    *,
+    order_id: int,
+    actor,
+    version: int,
+    customer: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+    now: datetime,
+) -> Order:
+    """PATCH: edit contact, address and delivery data; every change lands in the timeline
+    as old → new (X-6) and in the audit (X-12). A stale `version` is a conflict."""
+    customer = _nulls_cleared(Customer, customer or {}, keep={"extra_phones"})
+    fields = _nulls_cleared(Order, fields or {})
+    order = lock_order(order_id=order_id, actor=actor, action=READ)
+    role = role_of(actor, order.project)
+    if role == "delivery":
+        if customer or set(fields) - DELIVERY_DEPARTMENT_FIELDS:
+            raise Forbidden()
+    else:
+        ensure_can(actor, order.project, WORK)
+    ensure_claim_allows(order, actor, now)
+    check_version(order, version)
+    found = [
+        violation("input", name, "Unknown field.")
+        for name in sorted(set(fields) - set(ORDER_FIELDS))
+    ]
+    found += customer_check_edit(customer, may_mark_vip=is_supervising(actor, order.project))
+    found += check_order_fields(order, fields, actor=actor)
+    if found:
+        raise RuleViolations(found)
+    changes = customer_update(customer=order.customer, project=order.project, values=customer)
+    written = []
+    if NAME_FIELDS & set(customer):
+        order.name_key = search_key(order)
+        written.append("name_key")
+    for name, value in fields.items():
+        old = getattr(order, name)
+        if old != value:
+            changes[name] = (old, value)
+            setattr(order, name, value)
+            written.append(name)
+    if "delivery_note" in written:
+        order.delivery_flag = bool(order.delivery_note)
+        written.append("delivery_flag")
+    if "delivery_cost" in written:
+        order.delivery_cost = money(order.delivery_cost)
+        recompute_totals(order)
+        written += ["goods_total", "total"]
+    if "customer.phone" in changes:
+        order.phone = order.customer.phone
+        written.append("phone")
+    if not changes:
+        return order
+    bump_version(order, now, written)
+    record(
+        Event.EDITED,
+        order=order,
+        actor=actor,
+        now=now,
+        lines=[
+            Line(
+                f"{name}: {_show(old)} → {_show(new)}",
+                {"field": name, "old": plain(old), "new": plain(new)},
+            )
+            for name, (old, new) in changes.items()
+        ],
+        changes={k: [plain(o), plain(n)] for k, (o, n) in changes.items()},
+    )
+    return order
+
+
+@transaction.atomic
+def order_add_comment(*, order_id: int, actor, text: str, now: datetime) -> TimelineEntry:
+    order = lock_order(order_id=order_id, actor=actor, action=WORK)
+    ensure_claim_allows(order, actor, now)  # COD-9: a comment is a write like any other
+    text = (text or "").strip()
+    if not text:
+        raise RuleViolations([violation("X-6", "text", "Write the comment text.")])
+    if len(text) > limits.COMMENT:
+        raise RuleViolations([violation("X-6", "text", "The comment is too long.")])
+    order.last_comment = text
+    bump_version(order, now, ["last_comment"])
+    return record(Event.COMMENTED, order=order, actor=actor, now=now, text=text, data={})
+
+
+def _nulls_cleared(model, values: Mapping[str, Any], keep=frozenset()) -> dict[str, Any]:
+    """A null sent for a field clears it: its column's empty value where the column cannot
+    hold NULL ("" for text, 0 for amounts, {} for addresses, False for flags)."""
+    out = dict(values)
+    for name, value in values.items():
+        if value is not None or name in keep:
+            continue
+        try:
+            column = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # unknown names are refused by the checks
+        if not column.null:
+            out[name] = column.get_default()
+    return out
+
+
+def _show(value: Any) -> str:
+    if value in (None, "", [], {}):
+        return "∅"
+    if isinstance(value, dict):
+        return ", ".join(str(v) for v in value.values() if v)
+    return str(value)

@@ -1,0 +1,163 @@
+"""X-7 and the playbooks: saving an order with a result. Every rule of the outcome is
+checked at once; status, queue routing, timeline and audit are written together, or
+nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from dozvon.calls.models import CallAttempt
+from dozvon.core import limits
+from dozvon.core.errors import Forbidden, RuleViolations, violation
+from dozvon.orders.models import Order, TimelineKind
+from dozvon.orders.services.base import (
+    apply_route,
+    bump_version,
+    check_version,
+    ensure_claim_allows,
+    lock_order,
+    plain,
+)
+from dozvon.orders.services.edits import check_order_fields
+from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks import definition as engine
+from dozvon.playbooks.rules import CallFact, OutcomeContext
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.access import READ, has_role
+
+
+@transaction.atomic
+def order_apply_outcome(
+    *,
+    order_id: int,
+    actor,
+    code: str,
+    problem: str = "",
+    comment: str = "",
+    callback_at: datetime | None = None,
+    fields: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    now: datetime,
+) -> Order:
+    """Save the order with a result: check every rule of the outcome, then write status,
+    queue state and timeline together — or refuse with every violation and write nothing."""
+    fields = {k: v for k, v in (fields or {}).items() if v is not None}
+    order = lock_order(order_id=order_id, actor=actor, action=READ)
+    project = order.project
+    pb = playbook_def(project.playbook)
+    outcome = pb.outcomes.get(code)
+    if outcome is None:
+        raise RuleViolations([violation("X-7", "code", "Unknown result %(code)s.", code=code)])
+    if not has_role(actor, project, outcome.roles):
+        raise Forbidden()
+    ensure_claim_allows(order, actor, now)
+    check_version(order, version)
+    unknown = set(fields) - set(engine.ORDER_FIELDS)
+    if unknown:
+        raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
+    refused = check_order_fields(order, fields, actor=actor)
+    if refused:
+        raise RuleViolations(refused)
+    if problem and problem not in pb.problems:
+        raise RuleViolations(
+            [violation(outcome.rule, "problem", "Unknown problem %(code)s.", code=problem)]
+        )
+    if len(comment or "") > limits.COMMENT:
+        raise RuleViolations([violation("X-6", "comment", "The comment is too long.")])
+    values: dict[str, Any] = {name: getattr(order, name) for name in engine.ORDER_FIELDS}
+    values.update(fields)
+    values.update(
+        {"problem": problem, "comment": (comment or "").strip(), "callback_at": callback_at}
+    )
+    calls = tuple(
+        CallFact(at, result)
+        for at, result in CallAttempt.objects.filter(order=order)
+        .order_by("started_at", "id")
+        .values_list("started_at", "result")
+    )
+    ctx = OutcomeContext(
+        now=now,
+        tz=project.time_zone,
+        outcome=outcome.code,
+        rule=outcome.rule,
+        values=values,
+        status=order.status,
+        calls=calls,
+        last_outcome_at=order.last_outcome_at,
+        items_count=order.items.count(),
+        goods_total=order.goods_total,
+        other_orders=Order.objects.filter(project=project, customer=order.customer)
+        .exclude(pk=order.pk)
+        .count(),
+    )
+    found = engine.evaluate(outcome, ctx)
+    if found:
+        raise RuleViolations(found)
+
+    decision = engine.route(
+        outcome,
+        failed_calls=order.failed_calls,
+        now=now,
+        tz=project.time_zone,
+        callback_at=callback_at,
+    )
+    old_status = order.status
+    new_status = pb.statuses[outcome.status]
+    order.status, order.status_group = new_status.code, new_status.group
+    order.problem = problem
+    order.claimed_by, order.claimed_at = None, None
+    order.last_outcome_at = now
+    if order.responsible_id is None and has_role(actor, project, ("operator", "supervisor")):
+        order.responsible = actor
+    written = [
+        "status",
+        "status_group",
+        "problem",
+        *apply_route(order, decision),
+        "claimed_by",
+        "claimed_at",
+        "last_outcome_at",
+        "responsible",
+    ]
+    for name, value in fields.items():
+        setattr(order, name, value)
+        written.append(name)
+    if fields.get("delivery_note"):
+        order.delivery_flag = True
+        written.append("delivery_flag")
+    if values["comment"]:
+        order.last_comment = values["comment"]
+        written.append("last_comment")
+    bump_version(order, now, written)
+    comment_line = [Line(values["comment"], {}, TimelineKind.COMMENT)] if values["comment"] else []
+    old_name = pb.statuses[old_status].names.ru if old_status in pb.statuses else old_status
+    record(
+        Event.OUTCOME,
+        order=order,
+        actor=actor,
+        now=now,
+        lines=[
+            *comment_line,
+            Line(
+                f"{old_name} → {new_status.names.ru}",
+                {
+                    "from": old_status,
+                    "to": new_status.code,
+                    "outcome": outcome.code,
+                    "problem": problem,
+                    "callback_at": plain(decision.callback_at),
+                    "fields": {k: plain(v) for k, v in fields.items()},
+                },
+            ),
+        ],
+        changes={
+            "status": [old_status, new_status.code],
+            "outcome": outcome.code,
+            "problem": problem,
+        },
+    )
+    return order

@@ -1,0 +1,81 @@
+"""STYLE 11 (Zulip's queries_captured): the SQL statements of the hot requests are held,
+so a change that adds one fails here, loudly, instead of in a benchmark weeks later.
+Counts are per database: PostgreSQL takes in one prepared statement under a per-operator
+lock (COD-9), SQLite in a compare-and-set loop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dozvon.calls.services import call_attempt_record
+from dozvon.customers.services import CustomerInput
+from dozvon.orders import services as svc
+from dozvon.queues.services import queue_take_next
+
+PG = connection.vendor == "postgresql"
+
+
+def _count(fn) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def test_intake_statements(cod, now):
+    cod.intake(phone="+79160000001", created_at=now - timedelta(hours=1))  # warm caches
+
+    def intake():
+        svc.order_intake(
+            project=cod.project,
+            actor=cod.partner,
+            external_id="Q-1",
+            customer=CustomerInput(name="Петров Пётр Петрович", phone="+79160000002"),
+            items=[svc.ItemInput(cod.products[0].sku, 2)],
+            now=now,
+        )
+
+    assert _count(intake) == EXPECTED["intake"]
+
+
+def test_take_next_statements(cod, now):
+    cod.intake(phone="+79160000001", created_at=now - timedelta(hours=1))
+    taken = _count(
+        lambda: queue_take_next(project=cod.project, queue_code="new", actor=cod.operator, now=now)
+    )
+    assert taken == EXPECTED["take"]
+
+
+def test_outcome_statements(cod, now):
+    order = cod.intake(phone="+79160000001", created_at=now - timedelta(hours=1))
+    call_attempt_record(order_id=order.pk, actor=cod.operator, result="answered", now=now)
+    saved = _count(
+        lambda: svc.order_apply_outcome(
+            order_id=order.pk, actor=cod.operator, code="confirm", comment="ок", now=now
+        )
+    )
+    assert saved == EXPECTED["outcome"]
+
+
+def test_order_card_statements(cod, now, client):
+    order = cod.intake(phone="+79160000001", created_at=now - timedelta(hours=1))
+    client.force_login(cod.operator)
+    client.get(f"/orders/{order.pk}/")  # warm the session and the playbook cache
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/orders/{order.pk}/")
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) == EXPECTED["card"], "\n".join(
+        q["sql"][:120] for q in ctx.captured_queries
+    )
+
+
+# The card's queue bar counts from the tab tally on PostgreSQL, one COUNT per tab on SQLite.
+EXPECTED = (
+    {"intake": 12, "take": 5, "outcome": 9, "card": 11}
+    if PG
+    else {"intake": 12, "take": 7, "outcome": 9, "card": 17}
+)
+pytestmark = pytest.mark.django_db
