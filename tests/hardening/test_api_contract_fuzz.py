@@ -7,15 +7,15 @@ names one): 0 server errors, 0 responses that differ from the published OpenAPI 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dj_database_url
 import psycopg
 import pytest
+
+from tests.hardening.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -28,12 +28,6 @@ CHECKS = ",".join(
         "response_headers_conformance",
     ]
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url(tmp: Path) -> tuple[str, str | None]:
@@ -74,7 +68,7 @@ def demo_server(tmp_path_factory):
         ).stdout.split()[-1]
         for user in ("supervisor", "op1")
     }
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "dozvon.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2"],
         cwd=ROOT,
@@ -83,12 +77,7 @@ def demo_server(tmp_path_factory):
         stderr=(tmp / "server.log").open("w"),
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for(port)
         yield f"http://127.0.0.1:{port}", tokens, tmp / "server.log"
     finally:
         server.terminate()

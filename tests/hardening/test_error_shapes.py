@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from django.conf import settings
 
 from tests.api.support import assert_error_shape, intake_body
+from tests.hardening.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,16 +63,10 @@ def test_web_form_over_the_size_limit_is_413_not_a_traceback(cod, client):
     assert response.status_code == 413
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server_without_database(tmp_path_factory):
     """The real app under gunicorn, its database a PostgreSQL port nothing listens on."""
-    port, dead = _free_port(), _free_port()
+    port, dead = free_port(), free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{dead}/dozvon",
@@ -90,12 +83,7 @@ def server_without_database(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()

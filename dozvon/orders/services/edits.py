@@ -32,23 +32,13 @@ from dozvon.orders.services.base import (
     search_key,
 )
 from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks import definition as engine
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, WORK, can_deliver, ensure_can, is_supervising, role_of
 
-# Order fields an edit may set (the customer's are customers.services.EDITABLE).
-ORDER_FIELDS = (
-    "delivery_method",
-    "delivery_address",
-    "delivery_date",
-    "delivery_time_from",
-    "delivery_time_to",
-    "delivery_window_approved",
-    "delivery_note",
-    "delivery_cost",
-    "payment_method",
-    "paid_amount",
-    "payment_status",
-)
+# Order fields an edit may set: those an outcome may set, and the delivery cost (the
+# customer's are customers.services.EDITABLE).
+ORDER_FIELDS = (*engine.ORDER_FIELDS, "delivery_cost")
 DELIVERY_DEPARTMENT_FIELDS = frozenset({"delivery_window_approved", "delivery_note"})
 
 
