@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_noop as N_
+
 from dozvon.core import clock
 from dozvon.core.errors import Violation, violation
 
@@ -83,3 +85,13 @@ def parse_discount(value) -> Decimal | None:
         return Decimal(str(value or "0").replace(",", "."))
     except InvalidOperation:
         return None
+
+
+ADDRESS_LABELS = {
+    "region": N_("Region"),
+    "city": N_("City"),
+    "street": N_("Street"),
+    "house": N_("House"),
+    "building": N_("Building"),
+    "apartment": N_("Apartment"),
+}

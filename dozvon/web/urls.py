@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from dozvon.accounts.forms import LoginForm
-from dozvon.web import views
+from dozvon.web import supervisor, views
 
 app_name = "web"
 
@@ -22,7 +22,7 @@ urlpatterns = [
     path("p/<slug:slug>/", views.workspace, name="workspace"),
     path("p/<slug:slug>/queues", views.queue_bar, name="queue_bar"),
     path("p/<slug:slug>/queues/<str:code>/next", views.take_next, name="take_next"),
-    path("p/<slug:slug>/supervisor", views.supervisor, name="supervisor"),
+    path("p/<slug:slug>/supervisor", supervisor.supervisor, name="supervisor"),
     path("orders/<int:order_id>/", views.order_card, name="order"),
     path("orders/<int:order_id>/call", views.order_call, name="order_call"),
     path("orders/<int:order_id>/items", views.order_add_item, name="order_add_item"),
