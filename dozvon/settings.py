@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "dozvon.calls",
     "dozvon.queues",
     "dozvon.audit",
+    "dozvon.interactions",
+    "dozvon.automation",
     "dozvon.web",
 ]
 

@@ -13,23 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dozvon.core.errors import Violation
+from dozvon.orders.fields import OUTCOME_ORDER_FIELDS
 from dozvon.playbooks import rules as R
 
 LANGS = ("ru", "uk", "en")
 
-# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7).
-ORDER_FIELDS = (
-    "payment_method",
-    "paid_amount",
-    "payment_status",
-    "delivery_method",
-    "delivery_address",
-    "delivery_date",
-    "delivery_time_from",
-    "delivery_time_to",
-    "delivery_window_approved",
-    "delivery_note",
-)
+# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7), declared in orders.fields.
+ORDER_FIELDS = OUTCOME_ORDER_FIELDS
 # Fields an outcome may require, forbid or offer: its own input and the order fields.
 OUTCOME_FIELDS = frozenset({"comment", "problem", "callback_at", *ORDER_FIELDS})
 TAKE_ORDERS = frozenset({"oldest_first", "list"})

@@ -24,6 +24,8 @@ class Event(StrEnum):
     OUTCOME = "order.outcome"
     CALLED = "call.record"
     RELEASED = "order.release"
+    EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
+    TRIGGER = "order.trigger"  # a playbook trigger run by the worker
 
 
 TIMELINE_KIND: dict[Event, str] = {
@@ -35,6 +37,8 @@ TIMELINE_KIND: dict[Event, str] = {
     Event.OUTCOME: TimelineKind.STATUS,
     Event.CALLED: TimelineKind.CALL,
     Event.RELEASED: TimelineKind.AUTO,
+    Event.EFFECT: TimelineKind.AUTO,
+    Event.TRIGGER: TimelineKind.AUTO,
 }
 
 
