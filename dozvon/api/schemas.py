@@ -7,14 +7,16 @@ from: anything the API accepts fits what the database stores (issue 10).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator
 
+from dozvon.api.fields import Strict, input_model, output_model
 from dozvon.core import clock, limits
+from dozvon.orders.fields import Store, declared
 
 
 def _text(n: int):
@@ -32,10 +34,6 @@ Price = Annotated[
     Decimal,
     Field(max_digits=limits.PRICE_DIGITS, decimal_places=limits.MONEY_PLACES),
 ]
-Amount = Annotated[
-    Decimal,
-    Field(max_digits=limits.AMOUNT_DIGITS, decimal_places=limits.MONEY_PLACES),
-]
 Percent = Annotated[Decimal, Field(max_digits=limits.PERCENT_DIGITS, decimal_places=2)]
 BigInt = Annotated[int, Field(ge=-(10**9), le=10**9)]
 Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
@@ -48,10 +46,6 @@ def _sane(value: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_sane)]
-Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
-Address = Annotated[
-    dict[_text(limits.ADDRESS_KEY), _text(limits.ADDRESS_VALUE)], Field(max_length=20)
-]
 
 
 # --- errors (API.md "Conventions") --------------------------------------------------------
@@ -174,23 +168,11 @@ class QueueOut(Schema):
 # --- orders -------------------------------------------------------------------------------
 
 
-class CustomerOut(Schema):
+class CustomerOut(output_model("CustomerFieldsOut", declared(Store.CUSTOMER))):
     id: int
-    type: str
-    vip: bool
     name: str
-    surname: str
-    first_name: str
-    patronymic: str
-    gender: str
     phone: str = Field(description="E.164 when valid.")
     phone_valid: bool
-    extra_phones: list[str]
-    email: str
-    payer_address: dict[str, Any]
-    recipient_address: dict[str, Any]
-    operator_comment: str
-    customer_comment: str
 
 
 class ItemOut(Schema):
@@ -239,7 +221,10 @@ class OtherOrderOut(Schema):
     total: str
 
 
-class OrderOut(OrderSummaryOut):
+_ORDER_OUT = [d for d in declared(Store.ORDER) if d.name not in OrderSummaryOut.model_fields]
+
+
+class OrderOut(OrderSummaryOut, output_model("OrderFieldsOut", _ORDER_OUT)):
     """One order with its customer, items, delivery and payment data."""
 
     customer: CustomerOut
@@ -248,16 +233,6 @@ class OrderOut(OrderSummaryOut):
     claimed_at: datetime | None
     closing_script: str | None
     duplicate_of: int | None
-    payment_method: str
-    paid_amount: str
-    payment_status: str
-    delivery_method: str
-    delivery_address: dict[str, Any]
-    delivery_date: date | None
-    delivery_time_from: str | None = Field(description="HH:MM")
-    delivery_time_to: str | None = Field(description="HH:MM")
-    delivery_window_approved: bool
-    delivery_note: str
     delivery_flag: bool
     other_orders: list[OtherOrderOut] = Field(
         default_factory=list, description="The customer's other orders in this project."
@@ -322,41 +297,14 @@ class OrderFilters(Schema):
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
 
 
-class CustomerPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    surname: NamePart | None = None
-    first_name: NamePart | None = None
-    patronymic: NamePart | None = None
-    gender: Code | None = None
-    email: Email | None = None
-    type: Code | None = None
-    vip: bool | None = None
-    phone: PhoneIn | None = None
-    extra_phones: Annotated[list[PhoneIn], Field(max_length=10)] | None = None
-    payer_address: Address | None = None
-    recipient_address: Address | None = None
-    operator_comment: Comment | None = None
-    customer_comment: Comment | None = None
+CustomerPatch = input_model("CustomerPatch", declared(Store.CUSTOMER, edit=True))
+# the order fields an outcome may carry (declared once in orders/fields.py)
+DeliveryFields = input_model("DeliveryFields", declared(Store.ORDER, outcome=True), base=Schema)
 
 
-class DeliveryFields(Schema):
-    payment_method: PaymentCode | None = None
-    paid_amount: Amount | None = None
-    payment_status: PaymentCode | None = None
-    delivery_method: PaymentCode | None = None
-    delivery_address: Address | None = None
-    delivery_date: Day | None = None
-    delivery_time_from: time | None = None
-    delivery_time_to: time | None = None
-    delivery_window_approved: bool | None = None
-    delivery_note: Comment | None = None
-
-
-class OrderPatch(DeliveryFields):
-    model_config = ConfigDict(extra="forbid")
+class OrderPatch(input_model("OrderFieldsPatch", declared(Store.ORDER, edit=True), base=Strict)):
     version: Version
     customer: CustomerPatch | None = None
-    delivery_cost: Amount | None = None
 
 
 class CallIn(Schema):
@@ -372,8 +320,7 @@ class AddItemIn(Schema):
     version: Version | None = None
 
 
-class OutcomeIn(DeliveryFields):
-    model_config = ConfigDict(extra="forbid")
+class OutcomeIn(DeliveryFields, Strict):
     code: Code
     problem: Code | None = ""
     comment: Comment | None = ""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
+from dozvon.orders.fields import FieldDecl, Kind, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.selectors import closing_script, order_queue_code, timeline_text
 
@@ -16,25 +17,33 @@ def iso(value: datetime | None, tz: str) -> str | None:
     return value.astimezone(ZoneInfo(tz)).isoformat() if value else None
 
 
+def field_out(decl: FieldDecl, value: Any) -> Any:
+    """A declared field's value as responses carry it (orders/fields.py kinds)."""
+    if decl.kind == Kind.MONEY:
+        return format_money(value)
+    if decl.kind == Kind.DATE:
+        return value.isoformat() if value else None
+    if decl.kind == Kind.TIME:
+        return value.strftime("%H:%M") if value else None
+    return value
+
+
+def fields_out(obj, decls) -> dict[str, Any]:
+    return {d.name: field_out(d, getattr(obj, d.name)) for d in decls}
+
+
+_CUSTOMER = [d for d in declared(Store.CUSTOMER) if d.kind != Kind.PHONES]
+_ORDER = [d for d in declared(Store.ORDER) if d.name != "delivery_cost"]
+
+
 def customer_out(c: Customer) -> dict[str, Any]:
     phones = list(c.phones.all())
     return {
         "id": c.pk,
-        "type": c.type,
-        "vip": c.vip,
         "name": c.full_name,
-        "surname": c.surname,
-        "first_name": c.first_name,
-        "patronymic": c.patronymic,
-        "gender": c.gender,
-        "phone": c.phone,
         "phone_valid": c.phone_valid,
+        **fields_out(c, _CUSTOMER),
         "extra_phones": [p.phone for p in phones if not p.is_main],
-        "email": c.email,
-        "payer_address": c.payer_address,
-        "recipient_address": c.recipient_address,
-        "operator_comment": c.operator_comment,
-        "customer_comment": c.customer_comment,
     }
 
 
@@ -85,25 +94,8 @@ def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
     data["claimed_at"] = iso(o.claimed_at, tz)
     data["closing_script"] = closing_script(o)
     data["duplicate_of"] = o.extra.get("duplicate_of")
-    data.update(
-        {
-            "payment_method": o.payment_method,
-            "paid_amount": format_money(o.paid_amount),
-            "payment_status": o.payment_status,
-            "delivery_method": o.delivery_method,
-            "delivery_address": o.delivery_address,
-            "delivery_date": o.delivery_date.isoformat() if o.delivery_date else None,
-            "delivery_time_from": o.delivery_time_from.strftime("%H:%M")
-            if o.delivery_time_from
-            else None,
-            "delivery_time_to": o.delivery_time_to.strftime("%H:%M")
-            if o.delivery_time_to
-            else None,
-            "delivery_window_approved": o.delivery_window_approved,
-            "delivery_note": o.delivery_note,
-            "delivery_flag": o.delivery_flag,
-        }
-    )
+    data.update(fields_out(o, _ORDER))
+    data["delivery_flag"] = o.delivery_flag
     return data
 
 

@@ -11,23 +11,11 @@ from dozvon.core.errors import Violation, violation
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
 from dozvon.customers.rules import check_email, check_phone, split_name, vip_for
+from dozvon.orders.fields import CUSTOMER_FIELDS
+from dozvon.orders.rules import check_writers
 
-# What an operator (and a supervisor) may edit of a customer (X-3).
-EDITABLE = (
-    "surname",
-    "first_name",
-    "patronymic",
-    "gender",
-    "email",
-    "type",
-    "vip",
-    "phone",
-    "extra_phones",
-    "payer_address",
-    "recipient_address",
-    "operator_comment",
-    "customer_comment",
-)
+# What may be edited of a customer (X-3), declared in orders/fields.py.
+EDITABLE = CUSTOMER_FIELDS
 NAME_FIELDS = frozenset({"surname", "first_name", "patronymic"})
 
 
@@ -75,7 +63,7 @@ def customer_for_intake(*, project, data: CustomerInput) -> Customer:
     return customer
 
 
-def customer_check_edit(values: Mapping[str, Any], *, may_mark_vip: bool) -> list[Violation]:
+def customer_check_edit(values: Mapping[str, Any], *, role: str | None) -> list[Violation]:
     """X-3/X-4: every refusal of a customer edit at once (fields prefixed `customer.`)."""
     found = [
         violation("input", f"customer.{name}", "Unknown field.")
@@ -91,9 +79,7 @@ def customer_check_edit(values: Mapping[str, Any], *, may_mark_vip: bool) -> lis
         found.append(violation("X-3", "customer.gender", "Unknown gender."))
     if "type" in values and values["type"] not in CustomerType.values:
         found.append(violation("X-3", "customer.type", "Unknown customer type."))
-    if "vip" in values and not may_mark_vip:
-        found.append(violation("X-3", "customer.vip", "Only a supervisor may mark a VIP."))
-    return found
+    return found + check_writers(values, role=role, prefix="customer.")
 
 
 def customer_update(

@@ -1,20 +1,165 @@
-"""Fields an operator or a partner can set, declared once (issue 11): names here; the
-declarations (type, parser, limits, labels, widget, who may write, where stored) follow.
+"""Fields an operator or a partner can set, declared once (issue 11, STYLE 9): type,
+limits that fit the column, label (an English message id, translated at the edge), widget
+kind, who may write it and where it is stored. The API schemas (`api/schemas.py`), the
+workspace forms (`web/forms.py`, `web/views.py`), the serializers (`api/serializers.py`),
+the outcome fields of the playbook engine and the edit services are derived from this.
 
-Pure: no Django imports, so the playbook definition can use it."""
+Pure: no Django imports, so the playbook definition can use it.
+"""
 
 from __future__ import annotations
 
-# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7).
-OUTCOME_ORDER_FIELDS: tuple[str, ...] = (
-    "payment_method",
-    "paid_amount",
-    "payment_status",
-    "delivery_method",
-    "delivery_address",
-    "delivery_date",
-    "delivery_time_from",
-    "delivery_time_to",
-    "delivery_window_approved",
-    "delivery_note",
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dozvon.core import limits
+
+
+def N_(message: str) -> str:
+    """Marks a label for translation (extracted by makemessages); translated at the edge."""
+    return message
+
+
+class Kind(StrEnum):
+    """What a value is: it decides the API type, the form widget and parser, and how the
+    serializer writes it."""
+
+    TEXT = "text"  # one line
+    LONG_TEXT = "long_text"  # several lines
+    CODE = "code"  # one of a list the playbook or the model declares (`choices`)
+    MONEY = "money"  # Decimal, two places, written as a string "552.00"
+    DATE = "date"
+    DATETIME = "datetime"  # a moment, local to the project when typed without an offset
+    TIME = "time"  # written as HH:MM
+    BOOL = "bool"
+    ADDRESS = "address"  # parts: region, city, street, house, building, apartment…
+    PHONE = "phone"
+    PHONES = "phones"  # a list of phones
+    EMAIL = "email"
+
+
+class Store(StrEnum):
+    ORDER = "order"
+    CUSTOMER = "customer"
+    OUTCOME = "outcome"  # inputs of saving a result that are not order fields as such
+
+
+OPERATORS = frozenset({"operator", "supervisor"})
+DELIVERY = frozenset({"delivery", "supervisor"})
+SUPERVISORS = frozenset({"supervisor"})
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    name: str
+    kind: Kind
+    label: str
+    store: Store
+    max_length: int | None = None
+    # where a CODE field's allowed values come from: "payment_methods" (the playbook),
+    # "delivery_methods" (the playbook), "genders", "customer_types" (the model)
+    choices: str = ""
+    # who may write it (an administrator always may); others get a refusal naming `rule`
+    writers: frozenset[str] = OPERATORS
+    rule: str = ""
+    outcome: bool = False  # an outcome may require, forbid or carry it
+    edit: bool = True  # an edit (PATCH, the card) may set it
+    help: str = ""
+
+
+ADDRESS_PARTS: tuple[str, ...] = ("region", "city", "street", "house", "building", "apartment")
+ADDRESS_LABELS: dict[str, str] = {
+    "region": N_("Region"),
+    "city": N_("City"),
+    "street": N_("Street"),
+    "house": N_("House"),
+    "building": N_("Building"),
+    "apartment": N_("Apartment"),
+}
+
+_O, _C = Store.ORDER, Store.CUSTOMER
+FIELDS: tuple[FieldDecl, ...] = (
+    # order: payment (X-5, SHOP-7)
+    FieldDecl(
+        "payment_method",
+        Kind.CODE,
+        N_("Payment method"),
+        _O,
+        limits.PAYMENT_CODE,
+        choices="payment_methods",
+        outcome=True,
+    ),
+    FieldDecl("paid_amount", Kind.MONEY, N_("Paid amount"), _O, outcome=True),
+    FieldDecl(
+        "payment_status", Kind.TEXT, N_("Payment status"), _O, limits.PAYMENT_CODE, outcome=True
+    ),
+    # order: delivery (COD-13, SHOP-3, SHOP-7)
+    FieldDecl(
+        "delivery_method", Kind.TEXT, N_("Delivery method"), _O, limits.PAYMENT_CODE, outcome=True
+    ),
+    FieldDecl("delivery_address", Kind.ADDRESS, N_("Delivery address"), _O, outcome=True),
+    FieldDecl("delivery_date", Kind.DATE, N_("Delivery date"), _O, outcome=True),
+    FieldDecl("delivery_time_from", Kind.TIME, N_("Delivery from"), _O, outcome=True),
+    FieldDecl("delivery_time_to", Kind.TIME, N_("Delivery to"), _O, outcome=True),
+    FieldDecl(
+        "delivery_window_approved",
+        Kind.BOOL,
+        N_("Short window approved by the delivery department"),
+        _O,
+        writers=DELIVERY,
+        rule="SHOP-7",
+        outcome=True,
+    ),
+    FieldDecl(
+        "delivery_note",
+        Kind.LONG_TEXT,
+        N_("Note to the delivery department"),
+        _O,
+        limits.COMMENT,
+        writers=OPERATORS | DELIVERY,
+        outcome=True,
+    ),
+    FieldDecl("delivery_cost", Kind.MONEY, N_("Delivery cost"), _O),
+    # customer (X-3, X-4)
+    FieldDecl("surname", Kind.TEXT, N_("Surname"), _C, limits.NAME_PART),
+    FieldDecl("first_name", Kind.TEXT, N_("First name"), _C, limits.NAME_PART),
+    FieldDecl("patronymic", Kind.TEXT, N_("Patronymic"), _C, limits.NAME_PART),
+    FieldDecl("gender", Kind.CODE, N_("Gender"), _C, limits.CODE, choices="genders"),
+    FieldDecl("email", Kind.EMAIL, N_("Email"), _C, limits.EMAIL),
+    FieldDecl("type", Kind.CODE, N_("Customer type"), _C, limits.CODE, choices="customer_types"),
+    FieldDecl("vip", Kind.BOOL, N_("VIP"), _C, writers=SUPERVISORS, rule="X-3"),
+    FieldDecl("phone", Kind.PHONE, N_("Main phone"), _C, limits.PHONE_INPUT),
+    FieldDecl("extra_phones", Kind.PHONES, N_("Extra phones"), _C, limits.PHONE_INPUT),
+    FieldDecl("payer_address", Kind.ADDRESS, N_("Payer address"), _C),
+    FieldDecl("recipient_address", Kind.ADDRESS, N_("Recipient address"), _C),
+    FieldDecl("operator_comment", Kind.LONG_TEXT, N_("Operator comment"), _C, limits.COMMENT),
+    FieldDecl("customer_comment", Kind.LONG_TEXT, N_("Customer comment"), _C, limits.COMMENT),
+    # a result's own inputs (X-7): the problem, the dated comment, the callback time
+    FieldDecl("problem", Kind.CODE, N_("Problem"), Store.OUTCOME, limits.CODE, choices="problems"),
+    FieldDecl("comment", Kind.LONG_TEXT, N_("Comment"), Store.OUTCOME, limits.COMMENT),
+    FieldDecl("callback_at", Kind.DATETIME, N_("Call back at"), Store.OUTCOME),
 )
+BY_NAME: dict[str, FieldDecl] = {f.name: f for f in FIELDS}
+
+
+def declared(store: Store, *, outcome: bool | None = None, edit: bool | None = None):
+    """The declarations stored on `store`, optionally only those an outcome or an edit sets."""
+    return tuple(
+        f
+        for f in FIELDS
+        if f.store == store
+        and (outcome is None or f.outcome == outcome)
+        and (edit is None or f.edit == edit)
+    )
+
+
+# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7).
+OUTCOME_ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_O, outcome=True))
+# Order and customer fields an edit may set.
+EDIT_ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_O, edit=True))
+CUSTOMER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_C, edit=True))
+
+
+def writable_by(decl: FieldDecl, role: str | None) -> bool:
+    """Whether a role may write the field (an administrator may write every field)."""
+    return role == "admin" or role in decl.writers

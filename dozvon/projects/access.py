@@ -133,7 +133,3 @@ def is_supervising(user, project: Project) -> bool:
     marks VIPs (X-3), releases others' orders."""
     return has_role(user, project, (Role.SUPERVISOR,))
 
-
-def can_deliver(user, project: Project) -> bool:
-    """May approve a short delivery window (SHOP-7): the delivery department, supervisors."""
-    return has_role(user, project, (Role.SUPERVISOR, Role.DELIVERY))

@@ -8,69 +8,142 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import clock
 from dozvon.core.errors import Violation, violation
+from dozvon.orders.fields import ADDRESS_LABELS, ADDRESS_PARTS, FieldDecl, Kind, Store, declared
 
-ADDRESS_PARTS = ("region", "city", "street", "house", "building", "apartment")
-PAYMENT_METHODS = ("cash", "card", "invoice")
+PAYMENT_LABELS = {
+    "cod": N_("Cash on delivery"),
+    "cash": N_("Cash"),
+    "card": N_("Card"),
+    "invoice": N_("Invoice"),
+}
+
+
+def _parse(decl: FieldDecl, post, name: str):
+    """One declared field from a form (ValueError when it does not parse); None when the
+    operator left it empty."""
+    if decl.kind == Kind.ADDRESS:
+        parts = {p: (post.get(f"{name}.{p}") or "").strip() for p in ADDRESS_PARTS}
+        return {k: v for k, v in parts.items() if v} or None
+    if decl.kind == Kind.BOOL:
+        return True if post.get(name) in {"on", "true", "1"} else None
+    raw = (post.get(name) or "").strip()
+    if not raw:
+        return None
+    if decl.kind == Kind.DATE:
+        value = date.fromisoformat(raw)
+        if not 2000 <= value.year <= 2099:
+            raise ValueError(raw)
+        return value
+    if decl.kind == Kind.TIME:
+        return time.fromisoformat(raw)
+    if decl.kind == Kind.MONEY:
+        try:
+            return Decimal(raw.replace(",", ".").replace(" ", ""))
+        except InvalidOperation as exc:
+            raise ValueError(raw) from exc
+    if decl.max_length and len(raw) > decl.max_length:
+        raise ValueError(raw)
+    return raw
+
+
+def parse_fields(post, decls) -> tuple[dict[str, Any], list[Violation]]:
+    """The declared fields present in a form, parsed by their kind (orders/fields.py)."""
+    fields: dict[str, Any] = {}
+    found: list[Violation] = []
+    for decl in decls:
+        try:
+            value = _parse(decl, post, decl.name)
+        except ValueError:
+            found.append(violation("input", decl.name, "Enter a valid value."))
+            continue
+        if value is not None:
+            fields[decl.name] = value
+    return fields, found
 
 
 def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
     """Outcome form → keyword arguments for `order_apply_outcome` (without ids)."""
-    found: list[Violation] = []
-    fields: dict[str, Any] = {}
-
-    def bad(name: str) -> None:
-        found.append(violation("input", name, "Enter a valid value."))
-
-    def text(name: str) -> str:
-        return (post.get(name) or "").strip()
-
-    if text("callback_at"):
+    fields, found = parse_fields(post, declared(Store.ORDER, outcome=True))
+    callback_at = None
+    text = (post.get("callback_at") or "").strip()
+    if text:
         try:
-            moment = datetime.fromisoformat(text("callback_at"))
+            moment = datetime.fromisoformat(text)
             callback_at = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
             if not clock.is_sane(callback_at):
-                raise ValueError
+                raise ValueError(text)
         except ValueError:
             callback_at = None
-            bad("callback_at")
-    else:
-        callback_at = None
-    for name, kind in (
-        ("delivery_date", date),
-        ("delivery_time_from", time),
-        ("delivery_time_to", time),
-    ):
-        if text(name):
-            try:
-                fields[name] = kind.fromisoformat(text(name))
-                if kind is date and not 2000 <= fields[name].year <= 2099:
-                    raise ValueError
-            except ValueError:
-                fields.pop(name, None)
-                bad(name)
-    if text("paid_amount"):
-        try:
-            fields["paid_amount"] = Decimal(text("paid_amount").replace(",", "."))
-        except InvalidOperation:
-            bad("paid_amount")
-    for name in ("payment_method", "delivery_method", "delivery_note"):
-        if text(name):
-            fields[name] = text(name)
-    address = {part: text(f"delivery_address.{part}") for part in ADDRESS_PARTS}
-    if any(address.values()):
-        fields["delivery_address"] = {k: v for k, v in address.items() if v}
+            found.append(violation("input", "callback_at", "Enter a valid value."))
     args = {
-        "code": text("code"),
-        "problem": text("problem"),
-        "comment": text("comment"),
+        "code": (post.get("code") or "").strip(),
+        "problem": (post.get("problem") or "").strip(),
+        "comment": (post.get("comment") or "").strip(),
         "callback_at": callback_at,
         "fields": fields,
     }
     return args, found
+
+
+WIDGETS = {
+    Kind.LONG_TEXT: "textarea",
+    Kind.DATE: "date",
+    Kind.DATETIME: "datetime-local",
+    Kind.TIME: "time",
+    Kind.ADDRESS: "address",
+    Kind.BOOL: "checkbox",
+    Kind.CODE: "select",
+    Kind.MONEY: "text",
+    Kind.EMAIL: "email",
+    Kind.PHONE: "tel",
+}
+
+
+def form_values(obj, decls) -> dict[str, str]:
+    """What the form shows for declared fields of an order or a customer, as a form posts
+    them back (an address as `name.part` keys)."""
+    out: dict[str, str] = {}
+    for decl in decls:
+        value = getattr(obj, decl.name)
+        if decl.kind == Kind.ADDRESS:
+            out.update({f"{decl.name}.{p}": (value or {}).get(p, "") for p in ADDRESS_PARTS})
+        elif decl.kind == Kind.TIME:
+            out[decl.name] = value.strftime("%H:%M") if value else ""
+        elif decl.kind == Kind.BOOL:
+            out[decl.name] = "on" if value else ""
+        else:
+            out[decl.name] = "" if value is None else str(value)
+    return out
+
+
+def field_spec(decl: FieldDecl, values, *, choices=(), errors=(), required=False) -> dict:
+    """What the template `web/_field.html` needs to draw a declared field: its label, a
+    widget from its kind, the choices of a list, the value typed or stored, its errors."""
+    spec = {
+        "name": decl.name,
+        "label": _(decl.label),
+        "required": required,
+        "errors": list(errors),
+        "value": values.get(decl.name, ""),
+        "widget": WIDGETS.get(decl.kind, "text"),
+        "max_length": decl.max_length,
+        "choices": list(choices),
+    }
+    if decl.kind == Kind.ADDRESS:
+        spec["parts"] = [
+            {
+                "name": f"{decl.name}.{p}",
+                "label": _(ADDRESS_LABELS[p]),
+                "value": values.get(f"{decl.name}.{p}", ""),
+            }
+            for p in ADDRESS_PARTS
+        ]
+    return spec
 
 
 def parse_int(value, default: int, low: int, high: int) -> int:
@@ -85,13 +158,3 @@ def parse_discount(value) -> Decimal | None:
         return Decimal(str(value or "0").replace(",", "."))
     except InvalidOperation:
         return None
-
-
-ADDRESS_LABELS = {
-    "region": N_("Region"),
-    "city": N_("City"),
-    "street": N_("Street"),
-    "house": N_("House"),
-    "building": N_("Building"),
-    "apartment": N_("Apartment"),
-}

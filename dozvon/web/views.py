@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST
 
 from dozvon.calls.models import CallResult
@@ -26,6 +25,7 @@ from dozvon.core import clock
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations, Violation
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
+from dozvon.orders.fields import BY_NAME, Store, declared
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import (
@@ -37,28 +37,13 @@ from dozvon.projects.access import (
 from dozvon.queues import services as queue_svc
 from dozvon.queues.selectors import claim_idle, queue_counts, queue_filter
 from dozvon.web.forms import (
-    ADDRESS_LABELS,
-    ADDRESS_PARTS,
-    PAYMENT_METHODS,
+    PAYMENT_LABELS,
+    field_spec,
+    form_values,
     parse_discount,
     parse_int,
     parse_outcome,
 )
-
-FIELD_LABELS = {
-    "problem": N_("Problem"),
-    "comment": N_("Comment"),
-    "callback_at": N_("Call back at"),
-    "payment_method": N_("Payment method"),
-    "paid_amount": N_("Paid amount"),
-    "delivery_method": N_("Delivery method"),
-    "delivery_address": N_("Delivery address"),
-    "delivery_date": N_("Delivery date"),
-    "delivery_time_from": N_("Delivery from"),
-    "delivery_time_to": N_("Delivery to"),
-    "delivery_note": N_("Note to the delivery department"),
-}
-PAYMENT_LABELS = {"cash": N_("Cash"), "card": N_("Card"), "invoice": N_("Invoice")}
 
 
 def domain_errors(view):
@@ -188,41 +173,14 @@ def take_next(request, slug, code):
 # --- the order card -----------------------------------------------------------------------
 
 
-def _field_spec(name, pb, outcome, lang, values, errors, tz):
-    spec = {
-        "name": name,
-        "label": _(FIELD_LABELS.get(name, name)),
-        "required": name in outcome.requires,
-        "errors": errors.get(name, []),
-        "value": values.get(name, ""),
-    }
-    if name == "problem":
-        spec["widget"] = "select"
-        spec["choices"] = [(p, pb.problems[p].get(lang)) for p in outcome.problems]
-    elif name in {"comment", "delivery_note"}:
-        spec["widget"] = "textarea"
-    elif name == "callback_at":
-        spec["widget"] = "datetime-local"
-    elif name == "delivery_date":
-        spec["widget"] = "date"
-    elif name in {"delivery_time_from", "delivery_time_to"}:
-        spec["widget"] = "time"
-    elif name == "payment_method":
-        spec["widget"] = "select"
-        spec["choices"] = [(m, _(PAYMENT_LABELS[m])) for m in PAYMENT_METHODS]
-    elif name == "delivery_address":
-        spec["widget"] = "address"
-        spec["parts"] = [
-            {
-                "name": f"delivery_address.{p}",
-                "label": _(ADDRESS_LABELS[p]),
-                "value": values.get(f"delivery_address.{p}", ""),
-            }
-            for p in ADDRESS_PARTS
-        ]
-    else:
-        spec["widget"] = "text"
-    return spec
+def _choices(decl, pb, outcome, lang) -> list[tuple[str, str]]:
+    """The allowed values of a declared list field: the playbook's (problems of this
+    outcome, payment methods) or the model's."""
+    if decl.choices == "problems":
+        return [(p, pb.problems[p].get(lang)) for p in outcome.problems]
+    if decl.choices == "payment_methods":
+        return [(m, _(PAYMENT_LABELS.get(m, m))) for m in pb.payment_methods]
+    return []
 
 
 def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
@@ -232,36 +190,21 @@ def _card_context(request, order, *, errors=None, values=None, open_outcome=""):
     lang = get_language()
     tz = project.time_zone
     errors = errors or {}
-    values = dict(values or {})
-    if not values:
-        for part in ADDRESS_PARTS:
-            values[f"delivery_address.{part}"] = (order.delivery_address or {}).get(part, "")
-        for name in ("delivery_date", "delivery_time_from", "delivery_time_to"):
-            value = getattr(order, name)
-            values[name] = (
-                value.isoformat()[:5]
-                if name != "delivery_date" and value
-                else (value.isoformat() if value else "")
-            )
-        values["payment_method"] = order.payment_method
-        values["delivery_method"] = order.delivery_method
-        values["delivery_note"] = order.delivery_note
+    values = dict(values or {}) or form_values(order, declared(Store.ORDER, outcome=True))
     outcomes = [
         {
             "code": o.code,
             "name": o.names.get(lang),
             "rule": o.rule,
             "fields": [
-                _field_spec(
-                    f,
-                    pb,
-                    o,
-                    lang,
+                field_spec(
+                    BY_NAME[f],
                     values
                     if open_outcome == o.code
                     else {k: v for k, v in values.items() if k != "comment"},
-                    errors if open_outcome == o.code else {},
-                    tz,
+                    choices=_choices(BY_NAME[f], pb, o, lang),
+                    errors=(errors if open_outcome == o.code else {}).get(f, []),
+                    required=f in o.requires,
                 )
                 for f in pb.form_fields(o)
             ],

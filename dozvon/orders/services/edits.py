@@ -20,7 +20,9 @@ from dozvon.customers.services import (
     customer_update,
 )
 from dozvon.orders import rules as order_rules
+from dozvon.orders.fields import EDIT_ORDER_FIELDS, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.rules import check_writers
 from dozvon.orders.services.base import (
     bump_version,
     check_version,
@@ -32,14 +34,13 @@ from dozvon.orders.services.base import (
     search_key,
 )
 from dozvon.orders.services.events import Event, Line, record
-from dozvon.playbooks import definition as engine
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import READ, WORK, can_deliver, ensure_can, is_supervising, role_of
+from dozvon.projects.access import READ, WORK, ensure_can, role_of
 
-# Order fields an edit may set: those an outcome may set, and the delivery cost (the
-# customer's are customers.services.EDITABLE).
-ORDER_FIELDS = (*engine.ORDER_FIELDS, "delivery_cost")
-DELIVERY_DEPARTMENT_FIELDS = frozenset({"delivery_window_approved", "delivery_note"})
+# What the delivery department may set of an order (SHOP-3, SHOP-7).
+DELIVERY_DEPARTMENT_FIELDS = frozenset(
+    f.name for f in declared(Store.ORDER) if "delivery" in f.writers
+)
 
 
 def check_order_fields(order: Order, fields: Mapping[str, Any], *, actor) -> list[Violation]:
@@ -48,14 +49,7 @@ def check_order_fields(order: Order, fields: Mapping[str, Any], *, actor) -> lis
     found = order_rules.check_payment_method(
         fields.get("payment_method"), methods=pb.payment_methods, rule=pb.payment_rule
     )
-    if "delivery_window_approved" in fields and not can_deliver(actor, order.project):
-        found.append(
-            violation(
-                "SHOP-7",
-                "delivery_window_approved",
-                "Only the delivery department may approve a short window.",
-            )
-        )
+    found += check_writers(fields, role=role_of(actor, order.project))
     for name in ("delivery_cost", "paid_amount"):
         if name in fields and fields[name] is not None and fields[name] < 0:
             found.append(violation("X-5", name, "The amount cannot be negative."))
@@ -89,9 +83,9 @@ def order_update(
     check_version(order, version)
     found = [
         violation("input", name, "Unknown field.")
-        for name in sorted(set(fields) - set(ORDER_FIELDS))
+        for name in sorted(set(fields) - set(EDIT_ORDER_FIELDS))
     ]
-    found += customer_check_edit(customer, may_mark_vip=is_supervising(actor, order.project))
+    found += customer_check_edit(customer, role=role)
     found += check_order_fields(order, fields, actor=actor)
     if found:
         raise RuleViolations(found)
