@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "dozvon.audit",
     "dozvon.interactions",
     "dozvon.automation",
+    "dozvon.addresses",
+    "dozvon.delivery",
     "dozvon.web",
 ]
 

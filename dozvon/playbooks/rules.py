@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from dozvon.core.errors import Violation, violation
 
 FAILED_RESULTS = frozenset({"no_answer", "busy", "voicemail", "invalid_number"})
-MOSCOW_REGION_WORDS = ("москва", "московская", "moscow", "москов")
 
 
 @dataclass(frozen=True)
@@ -287,11 +286,14 @@ def max_goods_total(ctx: OutcomeContext, *, rule_id: str, amount: str) -> list[V
 
 
 @rule
-def requires_moscow_region(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
-    """SHOP-2 "Hand to courier service": only for delivery within Moscow and Moscow region."""
+def requires_region_in(
+    ctx: OutcomeContext, *, rule_id: str, places: list[str]
+) -> list[Violation]:
+    """SHOP-2 "Hand to courier service": only for delivery to the places the playbook
+    lists (Moscow and Moscow region), matched in the address's region or city."""
     address = ctx.values.get("delivery_address") or {}
     where = " ".join(str(address.get(k, "")) for k in ("region", "city")).lower()
-    if any(word in where for word in MOSCOW_REGION_WORDS):
+    if any(place.lower() in where for place in places):
         return []
     return [
         violation(
