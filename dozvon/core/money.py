@@ -27,3 +27,20 @@ def line_total(price: Decimal, quantity: int, discount_percent: Decimal) -> Deci
 
 def format_money(value: Decimal) -> str:
     return f"{money(value):.2f}"
+
+
+CURRENCY_SIGNS = {"RUB": "₽", "UAH": "₴", "USD": "$", "EUR": "€", "KZT": "₸", "BYN": "Br"}
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def display_money(value: Decimal, currency: str = "") -> str:
+    """How people read an amount: "1 490 ₽", "1 490,50 ₽" (thousands by a narrow no-break
+    space, kopecks only when there are any, the currency's sign after a no-break space)."""
+    amount = money(value)
+    whole, cents = divmod(abs(amount), 1)
+    digits = f"{int(whole):,}".replace(",", NNBSP)
+    text = ("-" if amount < 0 else "") + digits
+    if cents:
+        text += "," + f"{amount:.2f}"[-2:]
+    sign = CURRENCY_SIGNS.get(currency, currency)
+    return f"{text}{NBSP}{sign}" if sign else text

@@ -65,3 +65,20 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> ParsedPhone:
 def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
     """E.164 for search and storage, or None when the text is not a phone at all."""
     return parse_phone(raw, region).e164
+
+
+def format_phone(e164: str) -> str:
+    """X-4 display: "+7 913 128-45-70" for Russian numbers, the international format
+    for others, the stored text as is when it does not parse."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if not phonenumbers.is_possible_number(number):
+        return e164  # an invalid number is shown as it was stored
+    if number.country_code == 7 and len(str(number.national_number)) == 10:
+        n = str(number.national_number)
+        return f"+7 {n[:3]} {n[3:6]}-{n[6:8]}-{n[8:]}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
 from dozvon.core.errors import NotFound
-from dozvon.core.money import format_money
+from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import CustomerPhone
 from dozvon.orders import rules as order_rules
@@ -133,9 +133,9 @@ def closing_script(o: Order) -> str | None:
         return None
     lang = (get_language() or "ru")[:2]
     return (texts.get(lang) or texts.get("ru", "")).format(
-        goods_total=format_money(o.goods_total),
-        delivery_cost=format_money(o.delivery_cost),
-        total=format_money(o.total),
+        goods_total=display_money(o.goods_total, o.currency),
+        delivery_cost=display_money(o.delivery_cost, o.currency),
+        total=display_money(o.total, o.currency),
         currency=o.currency,
     )
 

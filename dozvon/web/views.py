@@ -128,6 +128,9 @@ def workspace(request, slug):
                     "status": pb.statuses[o.status].names.get(lang)
                     if o.status in pb.statuses
                     else o.status,
+                    "problem": pb.problems[o.problem].get(lang)
+                    if o.problem in pb.problems
+                    else o.problem,
                 }
                 for o in page
             ],

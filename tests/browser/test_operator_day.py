@@ -67,7 +67,7 @@ def test_operator_takes_calls_is_refused_fixes_and_saves(pages, live_server, sho
     page.fill("input[name=discount_percent]", "100")
     page.click("form.add-item button[type=submit]")
     page.wait_for_selector("tr.gift")
-    assert page.locator('[data-total="goods"]').inner_text() == "1000,00"  # ru format
+    assert page.locator('[data-total="goods"]').inner_text() == "1\u202f000\u00a0₽"  # ru format
     shots(page, "04-gift-added")
 
     # records a failed call

@@ -1,0 +1,39 @@
+"""Issue 12: money and phones as Russian operators read them."""
+
+from decimal import Decimal
+
+import pytest
+
+from dozvon.core.money import display_money
+from dozvon.core.phones import format_phone
+
+pytestmark = pytest.mark.nodb
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"),
+    [
+        ("1490", "RUB", "1\u202f490\u00a0₽"),
+        ("1490.50", "RUB", "1\u202f490,50\u00a0₽"),
+        ("0", "RUB", "0\u00a0₽"),
+        ("1234567.05", "UAH", "1\u202f234\u202f567,05\u00a0₴"),
+        ("-300", "RUB", "-300\u00a0₽"),
+        ("552", "", "552"),
+    ],
+)
+def test_money_is_shown_with_spaced_thousands_and_the_currency_sign(amount, currency, shown):
+    assert display_money(Decimal(amount), currency) == shown
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+79131284570", "+7 913 128-45-70"),
+        ("+74951234567", "+7 495 123-45-67"),
+        ("+380441234567", "+380 44 123 4567"),
+        ("12345", "12345"),
+        ("", ""),
+    ],
+)
+def test_phones_are_shown_grouped_x_4(stored, shown):
+    assert format_phone(stored) == shown
