@@ -4,12 +4,16 @@ web UI with a translated page that leads back; a database that cannot be reached
 
 from __future__ import annotations
 
+import functools
 import sys
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from dozvon.core.errors import Forbidden, NotFound
 
 RETRY_AFTER_S = 30
 
@@ -91,3 +95,18 @@ def server_error(request):
     if is_api(request):
         return api_detail(500, _("Something went wrong on our side; it has been logged."))
     return render(request, "web/errors/unavailable.html", {"status": 500}, status=500)
+
+
+def domain_errors(view):
+    """NotFound → 404 and Forbidden → 403, as in the API (X-2)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+        except Forbidden as exc:
+            raise PermissionDenied from exc
+
+    return wrapper

@@ -17,7 +17,8 @@ from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can, projects_for
 from dozvon.queues.models import QueueSnapshot
 from dozvon.queues.selectors import claim_idle
-from dozvon.web.views import _project, _queues, domain_errors
+from dozvon.web.errors import domain_errors
+from dozvon.web.views import _project, _queues
 
 
 @login_required

@@ -49,17 +49,17 @@ def test_operator_takes_calls_is_refused_fixes_and_saves(pages, live_server, sho
     shots(page, "01-workspace")
     assert count(page, "new") == 3
     page.click('[data-take="new"]')
-    page.wait_for_url(re.compile(r"/orders/\d+/$"))
+    page.wait_for_url(re.compile(r"/orders/\d+/\?from=new$"))
     # then it is the oldest one
-    assert page.url.endswith(f"/orders/{orders[0].pk}/")
+    assert page.url.endswith(f"/orders/{orders[0].pk}/?from=new")
     shots(page, "02-order-card")
 
     # the second operator, in their own browser, never gets the claimed order
     other = login(pages, live_server, second.username)
     other.goto(f"{live_server.url}/p/cod-ui/")
     other.click('[data-take="new"]')
-    other.wait_for_url(re.compile(r"/orders/\d+/$"))
-    assert not other.url.endswith(f"/orders/{orders[0].pk}/")
+    other.wait_for_url(re.compile(r"/orders/\d+/\?from=new$"))
+    assert f"/orders/{orders[0].pk}/" not in other.url
     shots(other, "03-second-operator")
 
     # adds a gift item (100 % discount)
@@ -93,10 +93,12 @@ def test_operator_takes_calls_is_refused_fixes_and_saves(pages, live_server, sho
     later = (now + timedelta(hours=3)).astimezone(world.project_tz()).strftime("%Y-%m-%dT%H:%M")
     page.locator('[data-outcome-form="callback"] input[name=callback_at]').fill(later)
     page.locator('[data-outcome-form="callback"] button.save').click()
-    page.wait_for_url(re.compile(r"/p/cod-ui/"))
-    shots(page, "07-saved")
-    # the queue counts changed on screen: New 3 → 2 (the other operator's claim stays
-    # listed in New), and the order now waits in "In work"
+    # then the next free order of the same queue opens by itself (issue 12)
+    page.wait_for_url(re.compile(rf"/orders/{orders[2].pk}/\?from=new$"))
+    shots(page, "07-saved-next-opened")
+    page.goto(f"{live_server.url}/p/cod-ui/")
+    # the queue counts changed on screen: New 3 → 2 (both operators' current claims stay
+    # listed in New), and the saved order now waits in "In work"
     assert count(page, "new") == 2
     assert count(page, "in_work") == 1
 

@@ -14,7 +14,7 @@ def test_take_next_opens_the_oldest_new_order_card_cod_7(client, cod):
     cod.intake(phone="+79161230002", created_at=now - timedelta(minutes=5))
     client.force_login(cod.operator)
     response = client.post("/p/cod/queues/new/next")
-    assert response.status_code == 302 and response["Location"] == f"/orders/{older.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/orders/{older.pk}/?from=new"
     assert Order.objects.get(pk=older.pk).claimed_by == cod.operator
 
 
@@ -82,3 +82,19 @@ def test_nul_characters_are_refused_not_a_server_error(client, cod, api_for):
     assert listed.status_code == 422 and listed.data["errors"][0]["rule"] == "input"
     body = api.post(f"/orders/{order.pk}/comments", {"text": "при\x00вет"})
     assert body.status_code == 422 and body.data["errors"][0]["field"] == "text"
+
+
+def test_after_a_save_the_next_order_of_the_same_queue_opens_unless_turned_off(client, cod):
+    now = clock.now()
+    first = cod.intake(phone="+79161230001", created_at=now - timedelta(minutes=20))
+    second = cod.intake(phone="+79161230002", created_at=now - timedelta(minutes=5))
+    client.force_login(cod.operator)
+    client.post("/p/cod/queues/new/next")
+    # when the operator records no answer in one step, the next order opens (issue 12)
+    response = client.post(f"/orders/{first.pk}/no-answer", {"from": "new", "duration_s": "25"})
+    assert response["Location"] == f"/orders/{second.pk}/?from=new"
+    assert Order.objects.get(pk=first.pk).status == "no_answer"
+    # when they turn it off, a save leads back to the queue instead
+    client.post("/auto-next", {"on": "0", "back": "/"})
+    response = client.post(f"/orders/{second.pk}/no-answer", {"from": "new"})
+    assert response["Location"] == "/p/cod/?queue=new"

@@ -1,0 +1,238 @@
+"""The order card: customer, items, totals and the closing script (COD-14), the result
+forms derived from the playbook and the field declarations, the timeline; saving a
+result, adding an item or a comment, giving the order back."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dozvon.calls.models import CallResult
+from dozvon.catalog.models import Product
+from dozvon.core import clock
+from dozvon.core.errors import Conflict, RuleViolations, Violation
+from dozvon.orders import selectors as order_sel
+from dozvon.orders import services as order_svc
+from dozvon.orders.fields import BY_NAME, Store, declared
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.access import (
+    has_role,
+    projects_for,
+)
+from dozvon.queues import services as queue_svc
+from dozvon.queues.selectors import claim_idle
+from dozvon.web.errors import domain_errors
+from dozvon.web.forms import (
+    PAYMENT_LABELS,
+    field_spec,
+    form_values,
+    parse_discount,
+    parse_int,
+    parse_outcome,
+)
+from dozvon.web.loop import auto_next_on, back_to_card, came_from, next_order
+from dozvon.web.views import _queues
+
+
+def _choices(decl, pb, outcome, lang) -> list[tuple[str, str]]:
+    """The allowed values of a declared list field: the playbook's (problems of this
+    outcome, payment methods) or the model's."""
+    if decl.choices == "problems":
+        return [(p, pb.problems[p].get(lang)) for p in outcome.problems]
+    if decl.choices == "payment_methods":
+        return [(m, _(PAYMENT_LABELS.get(m, m))) for m in pb.payment_methods]
+    return []
+
+
+def card_context(request, order, *, errors=None, values=None, open_outcome=""):
+    now = clock.now()
+    project = order.project
+    pb = playbook_def(project.playbook)
+    lang = get_language()
+    tz = project.time_zone
+    errors = errors or {}
+    values = dict(values or {}) or form_values(order, declared(Store.ORDER, outcome=True))
+    outcomes = [
+        {
+            "code": o.code,
+            "name": o.names.get(lang),
+            "rule": o.rule,
+            "fields": [
+                field_spec(
+                    BY_NAME[f],
+                    values
+                    if open_outcome == o.code
+                    else {k: v for k, v in values.items() if k != "comment"},
+                    choices=_choices(BY_NAME[f], pb, o, lang),
+                    errors=(errors if open_outcome == o.code else {}).get(f, []),
+                    required=f in o.requires,
+                )
+                for f in pb.form_fields(o)
+            ],
+        }
+        for o in pb.outcomes.values()
+        if has_role(request.user, project, o.roles)
+    ]
+    used = {
+        f
+        for spec in outcomes
+        if spec["code"] == open_outcome
+        for f in [x["name"] for x in spec["fields"]]
+    }
+    general = [m for field, msgs in errors.items() if field not in used | {"calls"} for m in msgs]
+    timeline = [
+        {"entry": e, "text": order_sel.timeline_text(e, pb)}
+        for e in order_sel.order_timeline(order)
+    ]
+    status_names = {s.code: s.names.get(lang) for s in pb.statuses.values()}
+    return {
+        "order": order,
+        "project": project,
+        "projects": projects_for(request.user).order_by("name"),
+        "customer": order.customer,
+        "phones": list(order.customer.phones.all()),
+        "other_orders": [
+            {"order": o, "status": status_names.get(o.status, o.status)}
+            for o in order_sel.order_other_orders(order)[:20]
+        ],
+        "items": list(order.items.all()),
+        "products": Product.objects.filter(project=project, is_active=True).order_by("name"),
+        "closing_script": order_sel.closing_script(order),
+        "timeline": timeline,
+        "queue": next(
+            (
+                q.names.get(lang)
+                for q in pb.queues
+                if q.code == order_sel.order_queue_code(order, now=now)
+            ),
+            None,
+        ),
+        "status_name": status_names.get(order.status, order.status),
+        "problem_name": pb.problems[order.problem].get(lang)
+        if order.problem in pb.problems
+        else order.problem,
+        "call_results": CallResult.choices,
+        "outcomes": outcomes,
+        "open_outcome": open_outcome,
+        "errors": errors,
+        "general_errors": general,
+        "call_errors": errors.get("calls", []),
+        "claimed_by_me": order.claimed_by_id == request.user.pk,
+        "claim_idle_s": int(claim_idle(project).total_seconds()),
+        "came_from": came_from(request, pb),
+        "auto_next": auto_next_on(request),
+        "one_key_no_answer": bool(pb.settings.get("failed_call_outcome")),
+        "queues": _queues(project, now, request.user),
+        "local_tz": ZoneInfo(tz),
+    }
+
+
+def _errors(violations: list[Violation]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for v in violations:
+        field = (
+            v.field.split(".")[0].split("[")[0]
+            if v.field.startswith("delivery_address")
+            else v.field
+        )
+        out.setdefault(field, []).append(f"{v.render()} ({v.rule})")
+    return out
+
+
+@login_required
+@domain_errors
+def order_card(request, order_id):
+    order = order_sel.order_get(order_id=order_id, actor=request.user)
+    return render(request, "web/order.html", card_context(request, order))
+
+
+def rerender(request, order_id, exc: RuleViolations, *, values=None, open_outcome=""):
+    order = order_sel.order_get(order_id=order_id, actor=request.user)
+    context = card_context(
+        request, order, errors=_errors(exc.violations), values=values, open_outcome=open_outcome
+    )
+    return render(request, "web/order.html", context, status=422)
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_add_item(request, order_id):
+    discount = parse_discount(request.POST.get("discount_percent"))
+    try:
+        if discount is None:
+            raise RuleViolations([Violation("input", "discount_percent", "Enter a valid value.")])
+        order_svc.order_add_item(
+            order_id=order_id,
+            actor=request.user,
+            sku=request.POST.get("sku", "")[:64],
+            quantity=parse_int(request.POST.get("quantity"), 0, -1, 10**6),
+            discount_percent=discount,
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc)
+    return back_to_card(request, order_id)
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_comment(request, order_id):
+    try:
+        order_svc.order_add_comment(
+            order_id=order_id,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc)
+    return back_to_card(request, order_id)
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_outcome(request, order_id):
+    order = order_sel.order_get(order_id=order_id, actor=request.user)
+    args, bad = parse_outcome(request.POST, order.project.time_zone)
+    values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    version = parse_int(request.POST.get("version"), None, 0, 10**9)
+    try:
+        if bad:
+            raise RuleViolations(bad)
+        saved = order_svc.order_apply_outcome(
+            order_id=order_id, actor=request.user, version=version, now=clock.now(), **args
+        )
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc, values=values, open_outcome=args["code"])
+    except Conflict:
+        messages.error(request, _("The order was changed by someone else; reload it."))
+        return rerender(
+            request, order_id, RuleViolations([]), values=values, open_outcome=args["code"]
+        )
+    pb = playbook_def(saved.project.playbook)
+    messages.success(
+        request,
+        _("Order #%(id)s saved: %(status)s.")
+        % {"id": saved.pk, "status": pb.statuses[saved.status].names.get(get_language())},
+    )
+    return next_order(request, saved.project, came_from(request, pb))
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_release(request, order_id):
+    try:
+        order = queue_svc.order_release(order_id=order_id, actor=request.user, now=clock.now())
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc)
+    return redirect("web:workspace", slug=order.project.slug)
