@@ -25,6 +25,7 @@ from dozvon.audit.models import AuditEntry
 from dozvon.audit.services import audit_record
 from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
+from dozvon.delivery.models import DeliveryMethod, DeliveryRate
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
 from dozvon.projects.models import Membership, Project
@@ -84,6 +85,12 @@ class Scene:
 def _project(slug: str, name: str, users: dict[str, User]):
     project = ProjectFactory(slug=slug, name=name)
     product = ProductFactory(project=project, sku=f"{slug}-1", name=f"{name} Widget")
+    method = DeliveryMethod.objects.create(
+        project=project, code="courier", kind="courier", name_ru=f"{name} Курьер"
+    )
+    DeliveryRate.objects.create(
+        project=project, method=method, city=f"{name} City", cost=Decimal("350")
+    )
     for role in ("operator", "integration"):
         users[role] = UserFactory(username=f"{slug}-{role}")
         MembershipFactory(user=users[role], project=project, role=role)

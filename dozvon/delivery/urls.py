@@ -1,0 +1,13 @@
+from django.urls import path
+
+from dozvon.delivery import views
+
+app_name = "delivery"
+
+urlpatterns = [
+    path(
+        "orders/<int:order_id>/delivery-options",
+        views.delivery_options,
+        name="order_options",
+    ),
+]

@@ -1,0 +1,121 @@
+"""COD-13/COD-14 on the order card: GET lists the delivery options for the order's
+address, POST applies one (method and cost) and answers with the new totals and the
+closing script. JSON for the card's script; the rules live in `rules`, the write in
+`services.order_choose_delivery`."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_http_methods
+
+from dozvon.core import clock
+from dozvon.core.errors import Conflict, DomainError, RuleViolations
+from dozvon.core.money import format_money
+from dozvon.delivery.selectors import order_address, order_delivery_options
+from dozvon.delivery.services import order_choose_delivery
+from dozvon.orders import selectors as order_sel
+from dozvon.web.errors import api_detail, api_input_error
+
+
+def _json(data, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def json_errors(view):
+    """Refusals in the API's shapes: 422 with every violation, 409 with the current
+    version, 404 outside the user's projects, 403 for a role that may not."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RuleViolations as exc:
+            return _json({"errors": [v.as_dict() for v in exc.violations]}, status=422)
+        except Conflict as exc:
+            detail = gettext("The order was changed by someone else; reload it.")
+            return _json({"detail": detail, "version": exc.current_version}, status=409)
+        except DomainError as exc:
+            detail = {403: gettext("Forbidden."), 404: gettext("Not found.")}.get(exc.status, "")
+            return api_detail(exc.status, detail)
+
+    return wrapper
+
+
+def _option_out(option, *, lang: str, chosen: str) -> dict:
+    return {
+        "code": option.code,
+        "name": option.name(lang),
+        "kind": option.kind,
+        "cost": format_money(option.cost),
+        "days_min": option.days_min,
+        "days_max": option.days_max,
+        "free": option.free,
+        "do_not_offer": option.do_not_offer,
+        "rule": option.rule,
+        "reason": gettext(option.reason) if option.reason else "",
+        "chosen": option.code == chosen,
+    }
+
+
+def _order_out(order) -> dict:
+    """What the card refreshes after a choice: method, money (X-5) and the COD-14 script."""
+    return {
+        "id": order.pk,
+        "version": order.version,
+        "delivery_method": order.delivery_method,
+        "goods_total": format_money(order.goods_total),
+        "delivery_cost": format_money(order.delivery_cost),
+        "total": format_money(order.total),
+        "currency": order.currency,
+        "closing_script": order_sel.closing_script(order),
+    }
+
+
+def _posted(request):
+    """The form fields, or a JSON object body; None for a malformed body."""
+    if request.content_type != "application/json":
+        return request.POST
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@json_errors
+def delivery_options(request, order_id: int):
+    if request.method == "POST":
+        return _choose(request, order_id)
+    order = order_sel.order_get(order_id=order_id, actor=request.user)
+    lang = get_language() or "ru"
+    address = order_address(order=order)
+    options = order_delivery_options(order=order)
+    return _json(
+        {
+            "order": _order_out(order),
+            "address": {"region": address.region, "city": address.city},
+            "options": [_option_out(o, lang=lang, chosen=order.delivery_method) for o in options],
+        }
+    )
+
+
+def _choose(request, order_id: int):
+    data = _posted(request)
+    if data is None:
+        return api_input_error(422, "body", gettext("Malformed JSON body."))
+    option = str(data.get("option") or "").strip()
+    try:
+        version = int(data.get("version"))
+    except (TypeError, ValueError):
+        return api_input_error(422, "version", gettext("Enter a valid value."))
+    order = order_choose_delivery(
+        order_id=order_id, actor=request.user, option_code=option, version=version, now=clock.now()
+    )
+    return _json({"order": _order_out(order)})
