@@ -286,9 +286,7 @@ def max_goods_total(ctx: OutcomeContext, *, rule_id: str, amount: str) -> list[V
 
 
 @rule
-def requires_region_in(
-    ctx: OutcomeContext, *, rule_id: str, places: list[str]
-) -> list[Violation]:
+def requires_region_in(ctx: OutcomeContext, *, rule_id: str, places: list[str]) -> list[Violation]:
     """SHOP-2 "Hand to courier service": only for delivery to the places the playbook
     lists (Moscow and Moscow region), matched in the address's region or city."""
     address = ctx.values.get("delivery_address") or {}

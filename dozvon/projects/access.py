@@ -132,4 +132,3 @@ def is_supervising(user, project: Project) -> bool:
     """A supervisor of the project or an administrator: steps into others' claims (COD-9),
     marks VIPs (X-3), releases others' orders."""
     return has_role(user, project, (Role.SUPERVISOR,))
-
