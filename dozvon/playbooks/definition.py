@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dozvon.core.errors import Violation
 from dozvon.orders.fields import OUTCOME_ORDER_FIELDS
 from dozvon.playbooks import rules as R
+from dozvon.playbooks.automation_def import EffectDef, TriggerDef, parse_effects, parse_triggers
 
 LANGS = ("ru", "uk", "en")
 
@@ -108,6 +109,7 @@ class OutcomeDef:
     checks: tuple[Check, ...] = ()
     routes: tuple[Route, ...] = ()
     roles: tuple[str, ...] = ("operator", "supervisor")
+    effects: tuple[EffectDef, ...] = ()  # applied once the outcome is saved (automation_def)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class PlaybookDef:
     outcomes: Mapping[str, OutcomeDef]
     queues: tuple[QueueDef, ...]
     settings: Mapping[str, Any] = field(default_factory=dict)
+    triggers: tuple[TriggerDef, ...] = ()  # run by the worker (automation_def)
 
     def form_fields(self, outcome: OutcomeDef) -> tuple[str, ...]:
         """The fields the operator fills for this outcome: problem (when it has problems),
@@ -219,7 +222,14 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
         for r in outcome.routes:
             if r.bucket and r.bucket not in buckets:
                 problems.append(f"outcome {outcome.code}: no queue holds bucket {r.bucket!r}")
-        outcomes[outcome.code] = outcome
+        effects = parse_effects(
+            o.get("effects", []),
+            f"outcome {outcome.code}",
+            statuses=statuses,
+            buckets=buckets,
+            problems=problems,
+        )
+        outcomes[outcome.code] = replace(outcome, effects=effects)
     names = _names(data.get("name"), "playbook", problems)
     settings = dict(data.get("settings", {}))
     failed_call = settings.get("failed_call_outcome")
@@ -236,6 +246,13 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
     methods = payment.get("methods", [])
     if not isinstance(methods, list) or not all(isinstance(m, str) and m for m in methods):
         problems.append("settings.payment.methods: a list of codes")
+    triggers = parse_triggers(
+        data.get("triggers", []),
+        statuses=statuses,
+        buckets=buckets,
+        payment_methods=methods if isinstance(methods, list) else (),
+        problems=problems,
+    )
     if problems:
         raise PlaybookError(problems)
     return PlaybookDef(
@@ -248,6 +265,7 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
         outcomes=outcomes,
         queues=queues,
         settings=settings,
+        triggers=triggers,
     )
 
 

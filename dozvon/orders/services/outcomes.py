@@ -1,6 +1,6 @@
 """X-7 and the playbooks: saving an order with a result. Every rule of the outcome is
-checked at once; status, queue routing, timeline and audit are written together, or
-nothing is written."""
+checked at once; status, queue routing, timeline and audit are written together, then the
+outcome's declared effects (issue 11) in the same transaction, or nothing is written."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dozvon.automation import services as automation
 from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
@@ -159,5 +160,15 @@ def order_apply_outcome(
             "outcome": outcome.code,
             "problem": problem,
         },
+    )
+    # the outcome's effects (send a message, set a due date …), each with its timeline line
+    automation.effects_apply(
+        order=order,
+        effects=outcome.effects,
+        actor=actor,
+        reason=outcome.rule,
+        now=now,
+        cause={"outcome": outcome.code},
+        pb=pb,
     )
     return order

@@ -1,14 +1,16 @@
 """`dozvon worker`: the django-tasks database worker, with the periodic queue snapshots
-scheduled first (dozvon/queues/tasks.py). Every option of `db_worker` is accepted."""
+(dozvon/queues/tasks.py) and playbook triggers (dozvon/automation/tasks.py) scheduled
+first. Every option of `db_worker` is accepted."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from dozvon.automation.tasks import schedule_triggers
 from dozvon.queues.tasks import schedule_queue_snapshots
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (django-tasks database worker) with periodic queue snapshots."
+    help = "Run background tasks (django-tasks database worker): queue snapshots, triggers."
 
     def add_arguments(self, parser):
         parser.add_argument("worker_args", nargs="*", help="options passed to db_worker")
@@ -17,4 +19,5 @@ class Command(BaseCommand):
         # everything after `worker` goes to db_worker untouched (its own --help included)
         if not {"-h", "--help"} & set(argv[2:]):
             schedule_queue_snapshots()
+            schedule_triggers()
         call_command("db_worker", *argv[2:])

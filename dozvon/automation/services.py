@@ -1,0 +1,277 @@
+"""Effects and triggers (issue 11): the playbook's automatic actions, written through the
+same recipe as every order change (STYLE services; dozvon/orders/services).
+
+- `effects_apply`: an outcome's or a trigger's declared effects, inside the caller's
+  transaction on the order it has locked: fields written with `bump_version`, one timeline
+  line per automatic action and one audit row (`record(Event.EFFECT | Event.TRIGGER)`).
+- `triggers_run`: the worker's pass over one project's enabled triggers. Due orders are
+  found by index-backed queries (`selectors.trigger_candidates`) in small batches; each
+  order is locked and applied in its own transaction, at most once per (order, trigger,
+  occurrence): the `TriggerRun` row is inserted with the effects, under the order's lock,
+  and its unique key refuses a second one, so a trigger run twice, or by two workers at
+  once, does nothing the second time.
+
+The system actor: triggers act with `actor=None`. Nobody asked for the change, so there
+is no user whose project access to check: `_lock_for_system` takes the same row lock as
+`orders.services.lock_order` without the access check, and is reached only from the
+worker's task (never from a request). The timeline line and the audit row carry no actor
+and say "automatically" with the rule (as intake's automatic invalidation does). An order
+an operator is working on (a live claim, COD-9) is left alone until the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop as N_
+
+from dozvon.automation import selectors
+from dozvon.automation.models import TriggerRun
+from dozvon.orders.models import Order
+from dozvon.orders.services.base import apply_route, bump_version
+from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks.automation_def import EffectDef, TriggerDef, waited
+from dozvon.playbooks.definition import PlaybookDef, RouteDecision
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.queues.selectors import claim_is_live
+
+BATCH = 100  # orders per candidate query
+MAX_PER_RUN = 2000  # orders per trigger and run: a run stays short, the rest is next run
+
+
+def effects_apply(
+    *,
+    order: Order,
+    effects: Iterable[EffectDef],
+    actor=None,
+    reason: str,
+    now: datetime,
+    event: Event = Event.EFFECT,
+    cause: Mapping[str, str] | None = None,
+    pb: PlaybookDef | None = None,
+) -> list[Line]:
+    """Apply `effects` to `order` (locked by the caller, inside its transaction) because of
+    `reason` (the SPEC rule); the timeline lines written, one per action that changed
+    something. `cause` names what caused it ({"outcome": …} or {"trigger": …})."""
+    effects = tuple(effects)
+    if not effects:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("effects_apply runs in the caller's transaction on a locked order")
+    pb = pb or playbook_def(order.project.playbook)
+    cause = dict(cause or {})
+    written: list[str] = []
+    lines = []
+    for effect in effects:
+        done = _APPLY[effect.kind](order, effect, pb=pb, now=now, written=written)
+        if done is not None:
+            text, data = done
+            lines.append(Line(text, {**data, "effect": effect.kind, "rule": reason, **cause}))
+    if written:
+        bump_version(order, now, written)
+    if lines:
+        record(
+            event,
+            order=order,
+            actor=actor,
+            now=now,
+            lines=lines,
+            changes={"rule": reason, **cause, "effects": [dict(line.data) for line in lines]},
+        )
+    return lines
+
+
+# --- one function per effect kind: change the order, say what was done (or None) ----------
+
+
+def _send_message(order, effect, *, pb, now, written):
+    # TODO(X-9, the messages issue): render the project's template `effect.template` and
+    # enqueue its sending as a task in this transaction (STYLE 4, idempotency key: order,
+    # template, occurrence); the send writes the `message` timeline line. Until that issue
+    # lands nothing is sent: this placeholder only says so on the timeline.
+    return (
+        N_('Message "%(template)s" to be sent (%(rule)s): messages are not sent yet'),
+        {"template": effect.template},
+    )
+
+
+def _set_due(order, effect, *, pb, now, written):
+    order.due_at = now + effect.delay
+    written.append("due_at")
+    local = order.due_at.astimezone(ZoneInfo(order.project.time_zone))
+    return N_("Due again on %(due)s, set automatically (%(rule)s)"), {
+        "due": f"{local:%d.%m.%Y %H:%M}"
+    }
+
+
+def _queue_name(pb: PlaybookDef, bucket: str) -> str:
+    queue = next((q for q in pb.queues if q.bucket == bucket), None)
+    return queue.names.ru if queue else bucket
+
+
+def _leave_queue(order, written) -> str:
+    """Out of the queue (bucket and due time cleared, an agreed callback time kept); the
+    bucket it left, "" when it was in none."""
+    left = order.bucket
+    if left:
+        written += apply_route(order, RouteDecision("", None, None), keep_callback=True)
+    return left
+
+
+def _route(order, effect, *, pb, now, written):
+    if effect.bucket == order.bucket:
+        return None
+    if not effect.bucket:
+        left = _leave_queue(order, written)
+        return N_('Left the queue "%(queue)s" automatically (%(rule)s)'), {
+            "queue": _queue_name(pb, left),
+            "bucket": left,
+        }
+    decision = RouteDecision(effect.bucket, now, order.callback_at)
+    written += apply_route(order, decision, keep_callback=True)
+    return N_('Entered the queue "%(queue)s" automatically (%(rule)s)'), {
+        "queue": _queue_name(pb, effect.bucket),
+        "bucket": effect.bucket,
+    }
+
+
+def _status_change(order, effect, pb, written) -> dict[str, str]:
+    old = order.status
+    new = pb.statuses[effect.status]
+    if old != new.code:
+        order.status, order.status_group = new.code, new.group
+        written += ["status", "status_group"]
+    old_name = pb.statuses[old].names.ru if old in pb.statuses else old
+    return {"from": old, "to": new.code, "from_name": old_name, "to_name": new.names.ru}
+
+
+def _set_status(order, effect, *, pb, now, written):
+    if order.status == effect.status:
+        return None
+    data = _status_change(order, effect, pb, written)
+    return N_("Status changed automatically: %(from_name)s → %(to_name)s (%(rule)s)"), data
+
+
+def _cancel(order, effect, *, pb, now, written):
+    """DUN-4: cancelled, and so out of the worklist."""
+    if order.status == effect.status and not order.bucket:
+        return None
+    data = _status_change(order, effect, pb, written)
+    data["bucket"] = _leave_queue(order, written)
+    return N_("Cancelled automatically: %(from_name)s → %(to_name)s (%(rule)s)"), data
+
+
+def _mark(order, effect, *, pb, now, written):
+    marks = dict(order.extra.get("marks") or {})
+    if effect.flag in marks:
+        return None
+    marks[effect.flag] = now.isoformat()
+    order.extra = {**order.extra, "marks": marks}
+    written.append("extra")
+    return N_("Marked automatically: %(flag)s (%(rule)s)"), {"flag": effect.flag}
+
+
+_APPLY = {
+    "send_message": _send_message,
+    "set_due": _set_due,
+    "route": _route,
+    "set_status": _set_status,
+    "cancel": _cancel,
+    "mark": _mark,
+}
+
+
+# --- triggers -----------------------------------------------------------------------------
+
+
+def triggers_run(*, project, now: datetime) -> int:
+    """Run the project's enabled triggers once; how many (order, trigger) were applied."""
+    pb = playbook_def(project.playbook)
+    return sum(
+        _trigger_run(project=project, pb=pb, trigger=trigger, now=now)
+        for trigger in pb.triggers
+        if trigger.enabled
+    )
+
+
+def _trigger_run(*, project, pb: PlaybookDef, trigger: TriggerDef, now: datetime) -> int:
+    applied, tried, passed = 0, 0, set()
+    while tried < MAX_PER_RUN:
+        found = selectors.trigger_candidates(project=project, trigger=trigger, now=now)
+        batch = list(found.exclude(pk__in=passed)[:BATCH]) if passed else list(found[:BATCH])
+        if not batch:
+            break
+        for candidate, order_id, key in batch:
+            tried += 1
+            done = _trigger_apply(
+                project=project, pb=pb, trigger=trigger, order_id=order_id, key=key, now=now
+            )
+            if done:
+                applied += 1
+            else:
+                passed.add(candidate)  # not due after all, or being worked: next run
+    return applied
+
+
+def _lock_for_system(order_id: int) -> Order | None:
+    """The system actor's row lock: `lock_order`'s lock without a user's access check."""
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("project", "project__playbook")
+        .filter(pk=order_id)
+        .first()
+    )
+
+
+def _still_due(order: Order, trigger: TriggerDef, now: datetime) -> bool:
+    """The candidate query's conditions again, on the locked row."""
+    if not trigger.matches(
+        status=order.status, bucket=order.bucket, payment_method=order.payment_method
+    ):
+        return False
+    if trigger.when == "count":
+        counts = selectors.order_counts(order, trigger.count)
+        return trigger.counted(counts) > trigger.more_than
+    if not trigger.since_trigger:
+        return waited(trigger, order.created_at, now=now, tz=order.project.time_zone)
+    return True  # the run it counts from was found in its window; runs are never changed
+
+
+def _trigger_apply(
+    *, project, pb: PlaybookDef, trigger: TriggerDef, order_id: int, key: str, now: datetime
+) -> bool:
+    """One order, one transaction: True when the trigger's effects were applied now."""
+    try:
+        with transaction.atomic():
+            order = _lock_for_system(order_id)
+            if order is None or order.project_id != project.pk:
+                return False
+            if claim_is_live(order, now=now) or not _still_due(order, trigger, now):
+                return False
+            # the order's lock serialises this check with any other worker's insert
+            if TriggerRun.objects.filter(order=order, trigger=trigger.code, key=key).exists():
+                return False
+            TriggerRun.objects.create(
+                project=project,
+                order=order,
+                trigger=trigger.code,
+                key=key,
+                rule=trigger.rule,
+                at=now,
+            )
+            effects_apply(
+                order=order,
+                effects=trigger.effects,
+                actor=None,
+                reason=trigger.rule,
+                now=now,
+                event=Event.TRIGGER,
+                cause={"trigger": trigger.code},
+                pb=pb,
+            )
+            return True
+    except IntegrityError:  # another worker inserted the same run first: it applied it
+        return False
