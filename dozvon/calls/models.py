@@ -1,9 +1,11 @@
-"""X-8 call attempts: each with time, duration and result."""
+"""X-8 call attempts: each with time, duration and result, made on an order or on an
+inbound interaction (SUB, NBO) — exactly one of the two."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +19,17 @@ class CallResult(models.TextChoices):
 
 class CallAttempt(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE)
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="calls")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="calls"
+    )
+    interaction = models.ForeignKey(
+        "interactions.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calls",
+        verbose_name=_("interaction"),
+    )
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -30,7 +42,17 @@ class CallAttempt(models.Model):
         verbose_name = _("call attempt")
         verbose_name_plural = _("call attempts")
         ordering = ["started_at", "id"]
-        indexes = [models.Index(fields=["order", "started_at"], name="call_order_started")]
+        indexes = [
+            models.Index(fields=["order", "started_at"], name="call_order_started"),
+            models.Index(fields=["interaction", "started_at"], name="call_interaction_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(order__isnull=False, interaction__isnull=True)
+                | Q(order__isnull=True, interaction__isnull=False),
+                name="callattempt_one_subject",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.result}"

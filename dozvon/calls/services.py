@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 
 from dozvon.calls.models import CallAttempt, CallResult
-from dozvon.core.errors import RuleViolations, violation
-from dozvon.core.limits import MAX_CALL_SECONDS
+from dozvon.calls.rules import check_call_attempt
+from dozvon.core.errors import RuleViolations
 from dozvon.orders.services import Event, ensure_claim_allows, lock_order, record
 from dozvon.orders.services.base import apply_route, bump_version
 from dozvon.playbooks.definition import route
@@ -30,15 +30,14 @@ def call_attempt_record(
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     ensure_claim_allows(order, actor, now)
     started_at = started_at or now
-    found = []
-    if result not in CallResult.values:
-        found.append(violation("X-8", "result", "Unknown call result %(code)s.", code=result))
-    if not 0 <= duration_s <= MAX_CALL_SECONDS:
-        found.append(violation("X-8", "duration_s", "The call duration is out of range."))
-    if started_at > now + timedelta(minutes=5):
-        found.append(violation("X-8", "started_at", "A call cannot start in the future."))
-    if started_at < order.created_at - timedelta(minutes=5):
-        found.append(violation("X-8", "started_at", "A call cannot precede the order."))
+    found = check_call_attempt(
+        result=result,
+        results=CallResult.values,
+        duration_s=duration_s,
+        started_at=started_at,
+        now=now,
+        not_before=order.created_at,
+    )
     if found:
         raise RuleViolations(found)
     call = CallAttempt.objects.create(

@@ -187,9 +187,21 @@ class TimelineKind(models.TextChoices):
 
 
 class TimelineEntry(models.Model):
-    """X-6: one ordered, append-only history per order. Never updated, never deleted."""
+    """X-6: one ordered, append-only history per order, and per inbound interaction (SUB,
+    NBO: work that is not an order). A line belongs to exactly one of the two. Never
+    updated, never deleted."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timeline")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="timeline"
+    )
+    interaction = models.ForeignKey(
+        "interactions.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="timeline",
+        verbose_name=_("interaction"),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=TimelineKind.choices)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
@@ -202,15 +214,25 @@ class TimelineEntry(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
         ordering = ["id"]
-        indexes = [models.Index(fields=["order", "id"], name="timeline_order")]
+        indexes = [
+            models.Index(fields=["order", "id"], name="timeline_order"),
+            models.Index(fields=["interaction", "id"], name="timeline_interaction"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(order__isnull=False, interaction__isnull=True)
+                | Q(order__isnull=True, interaction__isnull=False),
+                name="timelineentry_one_subject",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.text[:60]}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RuntimeError("the order timeline is append-only (X-6)")
+            raise RuntimeError("the timeline is append-only (X-6)")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("the order timeline is append-only (X-6)")
+        raise RuntimeError("the timeline is append-only (X-6)")

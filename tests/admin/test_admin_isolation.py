@@ -26,6 +26,11 @@ from dozvon.audit.services import audit_record
 from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.delivery.models import DeliveryMethod, DeliveryRate
+from dozvon.interactions.services import (
+    interaction_call_record,
+    interaction_finish,
+    interaction_start,
+)
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
 from dozvon.projects.models import Membership, Project
@@ -109,6 +114,20 @@ def _order(project, product, users, name: str, phone: str) -> Order:
     call_attempt_record(order_id=order.pk, actor=users["operator"], result="no_answer", now=NOW)
     svc.order_add_comment(
         order_id=order.pk, actor=users["operator"], text=f"{name} comment", now=NOW
+    )
+    interaction = interaction_start(
+        project=project, actor=users["operator"], phone=phone, line="first", now=NOW
+    )
+    interaction_call_record(
+        interaction_id=interaction.pk, actor=users["operator"], result="answered", now=NOW
+    )
+    interaction_finish(
+        interaction_id=interaction.pk,
+        actor=users["operator"],
+        subject=f"{name} subject",
+        comment=f"{name} interaction",
+        version=None,
+        now=NOW,
     )
     token_create(user=users["operator"], name=f"{name} token", now=NOW)
     audit_record(

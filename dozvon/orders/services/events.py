@@ -1,5 +1,8 @@
-"""X-6/X-12: the one way a change is recorded — a timeline line (or several) on the order
-and one audit row, written together with a typed event kind (STYLE "record(event)")."""
+"""X-6/X-12: the one way a change is recorded — a timeline line (or several) on its subject
+and one audit row, written together with a typed event kind (STYLE "record(event)").
+
+The subject is an order or an inbound interaction (SUB, NBO: work that is not an order);
+the timeline line points at it and the audit row names it as `target_type`."""
 
 from __future__ import annotations
 
@@ -7,14 +10,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dozvon.audit.services import audit_record
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 
+if TYPE_CHECKING:
+    from dozvon.interactions.models import Interaction
+
 
 class Event(StrEnum):
-    """What happened to an order; the value is the audit action."""
+    """What happened to an order or an interaction; the value is the audit action."""
 
     RECEIVED = "order.intake"
     AUTO_INVALIDATED = "order.auto_invalidate"
@@ -26,6 +32,12 @@ class Event(StrEnum):
     RELEASED = "order.release"
     EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
     TRIGGER = "order.trigger"  # a playbook trigger run by the worker
+    # inbound interactions (SUB, NBO)
+    INTERACTION_STARTED = "interaction.start"
+    INTERACTION_RECORDED = "interaction.record"  # finished: subject, comment, transfer
+    INTERACTION_EDITED = "interaction.edit"  # a recorded interaction corrected
+    INTERACTION_COMMENTED = "interaction.comment"
+    INTERACTION_CALL = "interaction.call"
 
 
 TIMELINE_KIND: dict[Event, str] = {
@@ -39,6 +51,11 @@ TIMELINE_KIND: dict[Event, str] = {
     Event.RELEASED: TimelineKind.AUTO,
     Event.EFFECT: TimelineKind.AUTO,
     Event.TRIGGER: TimelineKind.AUTO,
+    Event.INTERACTION_STARTED: TimelineKind.AUTO,
+    Event.INTERACTION_RECORDED: TimelineKind.COMMENT,
+    Event.INTERACTION_EDITED: TimelineKind.EDIT,
+    Event.INTERACTION_COMMENTED: TimelineKind.COMMENT,
+    Event.INTERACTION_CALL: TimelineKind.CALL,
 }
 
 
@@ -54,7 +71,8 @@ class Line:
 def record(
     event: Event,
     *,
-    order: Order,
+    order: Order | None = None,
+    interaction: Interaction | None = None,
     actor,
     now: datetime,
     text: str = "",
@@ -65,14 +83,20 @@ def record(
 ) -> TimelineEntry | None:
     """Append the event's timeline line(s) and its audit row; the last line written.
 
-    `text`/`data` make one line; `lines` several (an edit of three fields, a comment and a
-    status change). The audit row's changes default to the single line's data."""
+    The subject is `order=` or `interaction=`, exactly one (with its project loaded, as
+    the services' locks load it). `text`/`data` make one line; `lines` several (an edit of
+    three fields, a comment and a status change). The audit row's changes default to the
+    single line's data."""
+    if (order is None) == (interaction is None):
+        raise TypeError("record() takes exactly one subject: order= or interaction=")
+    subject = order if order is not None else interaction
     if text or data is not None:
         lines = [Line(text, data or {}), *lines]
     who = actor if getattr(actor, "pk", None) else None
     entries = [
         TimelineEntry(
             order=order,
+            interaction=interaction,
             kind=line.kind or TIMELINE_KIND[event],
             at=now,
             actor=who,
@@ -89,9 +113,9 @@ def record(
         audit_record(
             actor=who,
             action=event.value,
-            target_type="order",
-            target_id=order.pk,
-            project=order.project,
+            target_type="order" if order is not None else "interaction",
+            target_id=subject.pk,
+            project=subject.project,
             changes=dict(changes if changes is not None else (data or {})),
             now=now,
         )

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from dozvon.audit.admin import ReadOnlyAdmin
+from dozvon.calls.models import CallAttempt
+from dozvon.core.admin_scope import ScopedTabularInline
+from dozvon.interactions.models import Interaction
+from dozvon.orders.models import TimelineEntry
+
+
+class _ReadOnlyInline(ScopedTabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CallInline(_ReadOnlyInline):
+    model = CallAttempt
+    fk_name = "interaction"
+    fields = ("started_at", "duration_s", "result", "operator")
+
+
+class TimelineInline(_ReadOnlyInline):
+    model = TimelineEntry
+    fk_name = "interaction"
+    project_path = "interaction__project"
+    fields = ("at", "kind", "actor", "text")
+    ordering = ("id",)
+
+
+@admin.register(Interaction)
+class InteractionAdmin(ReadOnlyAdmin):
+    """Read-only: interactions change only through `interactions.services`."""
+
+    list_display = (
+        "id",
+        "project",
+        "phone",
+        "customer",
+        "operator",
+        "line",
+        "started_at",
+        "ended_at",
+        "subject",
+        "transferred_to",
+    )
+    list_filter = ("project", "line", "direction", "transferred_to")
+    search_fields = ("=id", "phone", "subject")
+    date_hierarchy = "started_at"
+    ordering = ("-started_at", "-id")
+    list_select_related = ("project", "customer", "operator")
+    inlines = [CallInline, TimelineInline]

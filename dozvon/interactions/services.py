@@ -1,0 +1,257 @@
+"""The only code that changes interactions (SUB, NBO inbound work), with the recipe of the
+order services: transaction → lock the row after the access check → version → pure rules
+(`interactions.rules`, `calls.rules`) → write with `update_fields` → `record()` the
+timeline line(s) on the interaction and its audit row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext_noop as N_
+
+from dozvon.calls.models import CallAttempt, CallResult
+from dozvon.calls.rules import check_call_attempt
+from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
+from dozvon.customers.models import Customer, CustomerPhone
+from dozvon.customers.services import phone_key
+from dozvon.interactions import rules
+from dozvon.interactions.models import Direction, Interaction, Line, Transfer
+from dozvon.orders.models import TimelineEntry
+from dozvon.orders.services.base import plain
+from dozvon.orders.services.events import Event, record
+from dozvon.orders.services.events import Line as TimelineLine
+from dozvon.projects.access import WORK, ensure_can, is_supervising
+
+# What a finish writes, and an edit of a finished interaction may change.
+RECORDED_FIELDS = ("subject", "comment", "transferred_to")
+
+
+def lock_interaction(*, interaction_id: int, actor, action: str = WORK) -> Interaction:
+    """Inside a transaction: the locked row, after the access check (404 outside the
+    actor's projects, 403 for a role that may not)."""
+    interaction = (
+        Interaction.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .filter(pk=interaction_id)
+        .first()
+    )
+    if interaction is None:
+        raise NotFound()
+    ensure_can(actor, interaction.project, action)
+    return interaction
+
+
+def customer_by_phone(*, project, phone: str) -> Customer | None:
+    """X-4: the project's customer with this number (stored as `phone_key`), main phones
+    first; None for a caller nobody knows."""
+    found = (
+        CustomerPhone.objects.filter(project=project, phone=phone)
+        .select_related("customer")
+        .order_by("-is_main", "id")
+        .first()
+    )
+    return found.customer if found is not None else None
+
+
+@transaction.atomic
+def interaction_start(
+    *,
+    project,
+    actor,
+    phone: str,
+    line: str,
+    customer: Customer | None = None,
+    direction: str = Direction.INBOUND,
+    now: datetime,
+) -> Interaction:
+    """An operator takes a call: the interaction begins, its caller found by phone (an
+    unknown caller is allowed: no customer)."""
+    ensure_can(actor, project, WORK)
+    if customer is not None and customer.project_id != project.pk:
+        raise NotFound()
+    found = rules.check_start(
+        phone=phone,
+        line=line,
+        lines=Line.values,
+        direction=direction,
+        directions=Direction.values,
+    )
+    if found:
+        raise RuleViolations(found)
+    key = phone_key(rules.clean(phone))
+    if customer is None:
+        customer = customer_by_phone(project=project, phone=key)
+    interaction = Interaction.objects.create(
+        project=project,
+        customer=customer,
+        phone=key,
+        operator=actor if getattr(actor, "pk", None) else None,
+        line=line,
+        direction=direction,
+        started_at=now,
+        created_at=now,
+    )
+    record(
+        Event.INTERACTION_STARTED,
+        interaction=interaction,
+        actor=actor,
+        now=now,
+        text=N_("Interaction with %(phone)s started"),
+        data={
+            "phone": key,
+            "line": line,
+            "direction": direction,
+            "customer": customer.pk if customer is not None else None,
+        },
+    )
+    return interaction
+
+
+def _bump_version(interaction: Interaction, fields) -> None:
+    interaction.version += 1
+    interaction.save(update_fields=[*dict.fromkeys(fields), "version"])
+
+
+@transaction.atomic
+def interaction_finish(
+    *,
+    interaction_id: int,
+    actor,
+    subject: str,
+    comment: str,
+    transferred_to: str = Transfer.NONE,
+    version: int | None,
+    now: datetime,
+) -> Interaction:
+    """X-6 (NBO-6): the operator records the interaction's subject and comment and where it
+    was transferred. Finishing it again corrects it: each change lands in the timeline as
+    old → new. Only its operator or a supervisor may; a stale `version` is a conflict."""
+    interaction = lock_interaction(interaction_id=interaction_id, actor=actor)
+    if not rules.may_change(
+        operator_id=interaction.operator_id,
+        actor_id=actor.pk,
+        supervising=is_supervising(actor, interaction.project),
+    ):
+        raise Forbidden()
+    if version is not None and version != interaction.version:
+        raise Conflict(interaction.version)
+    values = {
+        "subject": rules.clean(subject),
+        "comment": rules.clean(comment),
+        "transferred_to": transferred_to or "",
+    }
+    found = rules.check_finish(**values, transfers=Transfer.values)
+    if found:
+        raise RuleViolations(found)
+    if interaction.is_finished:
+        return _correct(interaction, values, actor=actor, now=now)
+    for name, value in values.items():
+        setattr(interaction, name, value)
+    interaction.ended_at = now
+    _bump_version(interaction, [*RECORDED_FIELDS, "ended_at"])
+    record(
+        Event.INTERACTION_RECORDED,
+        interaction=interaction,
+        actor=actor,
+        now=now,
+        text=values["comment"],
+        data={"subject": values["subject"], "transferred_to": values["transferred_to"]},
+        changes={**values, "ended_at": now.isoformat()},
+    )
+    return interaction
+
+
+def _correct(interaction: Interaction, values, *, actor, now: datetime) -> Interaction:
+    old = {name: getattr(interaction, name) for name in RECORDED_FIELDS}
+    changes = rules.changes_of(old, values)
+    if not changes:
+        return interaction
+    for name, (_, new) in changes.items():
+        setattr(interaction, name, new)
+    _bump_version(interaction, list(changes))
+    record(
+        Event.INTERACTION_EDITED,
+        interaction=interaction,
+        actor=actor,
+        now=now,
+        lines=[
+            TimelineLine(
+                f"{name}: {old or '∅'} → {new or '∅'}",
+                {"field": name, "old": plain(old), "new": plain(new)},
+            )
+            for name, (old, new) in changes.items()
+        ],
+        changes={name: [plain(o), plain(n)] for name, (o, n) in changes.items()},
+    )
+    return interaction
+
+
+@transaction.atomic
+def interaction_add_comment(
+    *, interaction_id: int, actor, text: str, now: datetime
+) -> TimelineEntry:
+    """X-6: a comment line in the interaction's history (during the call or after it)."""
+    interaction = lock_interaction(interaction_id=interaction_id, actor=actor)
+    text = rules.clean(text)
+    found = rules.check_text(text)
+    if found:
+        raise RuleViolations(found)
+    return record(
+        Event.INTERACTION_COMMENTED,
+        interaction=interaction,
+        actor=actor,
+        now=now,
+        text=text,
+        data={},
+    )
+
+
+@transaction.atomic
+def interaction_call_record(
+    *,
+    interaction_id: int,
+    actor,
+    result: str,
+    started_at: datetime | None = None,
+    duration_s: int = 0,
+    now: datetime,
+) -> CallAttempt:
+    """X-8: a call attempt made on the interaction (a call back to the caller, a transfer
+    attempt); the same rules as an order's call."""
+    interaction = lock_interaction(interaction_id=interaction_id, actor=actor)
+    started_at = started_at or now
+    found = check_call_attempt(
+        result=result,
+        results=CallResult.values,
+        duration_s=duration_s,
+        started_at=started_at,
+        now=now,
+        not_before=interaction.started_at,
+        subject="interaction",
+    )
+    if found:
+        raise RuleViolations(found)
+    call = CallAttempt.objects.create(
+        project=interaction.project,
+        interaction=interaction,
+        operator=actor,
+        started_at=started_at,
+        duration_s=duration_s,
+        result=result,
+        created_at=now,
+    )
+    record(
+        Event.INTERACTION_CALL,
+        interaction=interaction,
+        actor=actor,
+        now=now,
+        text=str(CallResult(result).label),
+        data={
+            "call": call.pk,
+            "result": result,
+            "started_at": started_at.isoformat(),
+            "duration_s": duration_s,
+        },
+    )
+    return call
