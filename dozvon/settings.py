@@ -227,3 +227,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Address suggestions (COD-12, SHOP-7): DaData in production, the offline provider that
+# ships with dozvon (dozvon/addresses/data) otherwise.
+ADDRESS_PROVIDER = os.environ.get("ADDRESS_PROVIDER", "offline")
+DADATA_API_KEY = os.environ.get("DADATA_API_KEY", "")
+DADATA_SUGGEST_URL = os.environ.get(
+    "DADATA_SUGGEST_URL", "https://suggestions.dadata.ru/suggestions/api/4_1/rs"
+)
+if ADDRESS_PROVIDER not in {"offline", "dadata"}:
+    raise ImproperlyConfigured("ADDRESS_PROVIDER must be offline or dadata")
+if ADDRESS_PROVIDER == "dadata" and not DADATA_API_KEY:
+    raise ImproperlyConfigured("ADDRESS_PROVIDER=dadata needs DADATA_API_KEY")
