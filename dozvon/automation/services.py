@@ -34,7 +34,8 @@ from dozvon.orders.models import Order
 from dozvon.orders.services.base import apply_route, bump_version
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks.automation_def import EffectDef, TriggerDef, waited
-from dozvon.playbooks.definition import PlaybookDef, RouteDecision
+from dozvon.playbooks.definition import PlaybookDef
+from dozvon.playbooks.engine import RouteDecision
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.queues.selectors import claim_is_live
 

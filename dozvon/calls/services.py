@@ -11,7 +11,7 @@ from dozvon.calls.rules import check_call_attempt
 from dozvon.core.errors import RuleViolations
 from dozvon.orders.services import Event, ensure_claim_allows, lock_order, record
 from dozvon.orders.services.base import apply_route, bump_version
-from dozvon.playbooks.definition import route
+from dozvon.playbooks.engine import route
 from dozvon.playbooks.rules import FAILED_RESULTS
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK

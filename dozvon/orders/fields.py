@@ -67,15 +67,46 @@ class FieldDecl:
     help: str = ""
 
 
+# Every part an address may have; a playbook names the ones its operators fill
+# (`settings.address_parts`; COD-12: no entrance, intercom, floor or metro).
+ALL_ADDRESS_PARTS: tuple[str, ...] = (
+    "postal_code",
+    "region",
+    "district",
+    "city",
+    "street",
+    "house",
+    "building",
+    "apartment",
+    "entrance",
+    "intercom",
+    "floor",
+    "metro",
+    "directions",
+)
 ADDRESS_PARTS: tuple[str, ...] = ("region", "city", "street", "house", "building", "apartment")
 ADDRESS_LABELS: dict[str, str] = {
+    "postal_code": N_("Postal code"),
     "region": N_("Region"),
+    "district": N_("District"),
     "city": N_("City"),
     "street": N_("Street"),
     "house": N_("House"),
     "building": N_("Building"),
     "apartment": N_("Apartment"),
+    "entrance": N_("Entrance"),
+    "intercom": N_("Intercom"),
+    "floor": N_("Floor"),
+    "metro": N_("Metro"),
+    "directions": N_("Directions"),
 }
+
+
+def address_parts(settings) -> tuple[str, ...]:
+    """The address parts a playbook's operators fill, in the order they are shown."""
+    wanted = settings.get("address_parts") or ADDRESS_PARTS
+    return tuple(p for p in ALL_ADDRESS_PARTS if p in wanted)
+
 
 _O, _C = Store.ORDER, Store.CUSTOMER
 FIELDS: tuple[FieldDecl, ...] = (

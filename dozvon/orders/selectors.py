@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
@@ -15,7 +19,7 @@ from dozvon.core.phones import parse_phone
 from dozvon.customers.models import CustomerPhone
 from dozvon.orders import rules as order_rules
 from dozvon.orders.models import Order, TimelineEntry
-from dozvon.playbooks import definition as engine
+from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import ensure_visible
 
@@ -55,6 +59,17 @@ def phone_search_variants(text: str) -> set[str]:
 
 # How order lists show orders (API.md: newest first); COD-8 takes from the top of it.
 LIST_ORDER = ("-created_at", "-id")
+DAY = timedelta(days=1)
+
+
+# Columns an order list may be sorted by (the list's own order is LIST_ORDER).
+SORTS: dict[str, tuple[str, ...]] = {
+    "created": ("created_at", "id"),
+    "id": ("id",),
+    "total": ("total", "id"),
+    "customer": ("name_key", "id"),
+    "status": ("status", "-created_at", "-id"),
+}
 
 
 def order_list(
@@ -63,9 +78,28 @@ def order_list(
     phone: str | None = None,
     status: str | None = None,
     q: str | None = None,
+    status_group: str | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    responsible: int | None = None,
+    product: str | None = None,
+    sort: str = "",
 ) -> QuerySet[Order]:
-    """Newest first (API.md); phone in any format (X-4); `q` matches name, phone or id."""
+    """Newest first (API.md) unless `sort` names a column of SORTS (`-` for descending);
+    phone in any format (X-4); `q` matches a name in any word order, a phone or an id;
+    arrival days `created_from`…`created_to` are the project's local days."""
     qs = Order.objects.filter(project=project).select_related("customer", "responsible")
+    if status_group:
+        qs = qs.filter(status_group=status_group)
+    tz = ZoneInfo(project.time_zone)
+    if created_from:
+        qs = qs.filter(created_at__gte=datetime.combine(created_from, time.min, tzinfo=tz))
+    if created_to:
+        qs = qs.filter(created_at__lt=datetime.combine(created_to, time.min, tzinfo=tz) + DAY)
+    if responsible:
+        qs = qs.filter(responsible_id=responsible)
+    if product:
+        qs = qs.filter(main_product__sku=product)
     if phone:
         customers = CustomerPhone.objects.filter(
             project=project, phone__in=phone_search_variants(phone)
@@ -75,7 +109,12 @@ def order_list(
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(_search(project, q.strip()))
-    return qs.order_by(*LIST_ORDER)
+    column = SORTS.get(sort.lstrip("-"))
+    if column is None:
+        return qs.order_by(*LIST_ORDER)
+    if sort.startswith("-"):
+        column = tuple(c[1:] if c.startswith("-") else f"-{c}" for c in column)
+    return qs.order_by(*column)
 
 
 def _search(project, q: str) -> Q:
@@ -85,7 +124,8 @@ def _search(project, q: str) -> Q:
         return Q(name_key__contains=q)
     cond = Q(pk__in=[])
     if any(ch.isalpha() for ch in q):  # digits alone never search names
-        cond |= Q(name_key__contains=order_rules.name_key(q))
+        words = order_rules.name_key(q).split()  # every word, in any order
+        cond |= functools.reduce(operator.and_, (Q(name_key__contains=w) for w in words))
     if q.isdigit():
         cond |= Q(pk=int(q)) | Q(external_id=q)
     if sum(ch.isdigit() for ch in q) >= 5 and (variants := phone_search_variants(q)):
@@ -154,3 +194,15 @@ def timeline_text(entry: TimelineEntry, pb) -> str:
         new = pb.statuses[entry.data["to"]]
         return f"{old.names.get(lang) if old else entry.data.get('from')} → {new.names.get(lang)}"
     return entry.text
+
+
+def project_operators(project):
+    """The people who work the project's orders (for the list's operator filter)."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__project=project, memberships__role__in=WORKING_ROLES)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+WORKING_ROLES = ("operator", "supervisor")

@@ -8,11 +8,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from dozvon.core.errors import Violation
 from dozvon.orders.fields import OUTCOME_ORDER_FIELDS
 from dozvon.playbooks import rules as R
 from dozvon.playbooks.automation_def import EffectDef, TriggerDef, parse_effects, parse_triggers
@@ -118,6 +115,7 @@ class StatusDef:
     group: str
     names: Names
     initial: bool = False
+    final: bool = False  # closed: no result or edit until a supervisor reopens the order
 
 
 @dataclass(frozen=True)
@@ -159,6 +157,12 @@ class PlaybookDef:
         return next(s for s in self.statuses.values() if s.initial)
 
     @property
+    def intake_bucket(self) -> str:
+        """The queue a new order waits in (playbook data, `settings.intake_bucket`)."""
+        bucket = self.settings.get("intake_bucket", "new")
+        return bucket if any(q.bucket == bucket for q in self.queues) else ""
+
+    @property
     def payment_methods(self) -> tuple[str, ...]:
         """X-5/SHOP-7: the payment methods this playbook's orders may carry."""
         return tuple(self.settings.get("payment", {}).get("methods", ()))
@@ -193,6 +197,7 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
         g["code"]: _names(g.get("name"), f"group {g.get('code')}", problems)
         for g in data.get("groups", [])
     }
+    final_groups = {g["code"] for g in data.get("groups", []) if g.get("final")}
     statuses: dict[str, StatusDef] = {}
     for s in data.get("statuses", []):
         if s.get("group") not in groups:
@@ -202,6 +207,7 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
             group=s.get("group", ""),
             names=_names(s.get("name"), f"status {s['code']}", problems),
             initial=bool(s.get("initial", False)),
+            final=bool(s.get("final", False)) or s.get("group") in final_groups,
         )
     if sum(1 for s in statuses.values() if s.initial) != 1:
         problems.append("exactly one status must be initial")
@@ -351,94 +357,3 @@ def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
         routes=tuple(routes),
         roles=roles,
     )
-
-
-# --- evaluation ---------------------------------------------------------------------------
-
-
-def evaluate(outcome: OutcomeDef, ctx: R.OutcomeContext) -> list[Violation]:
-    """Every violation of the outcome's field rules and named checks (X-7)."""
-    found = [
-        *R.required_fields(ctx, outcome.requires),
-        *R.forbidden_fields(ctx, outcome.forbids),
-    ]
-    if not any(v.field == "problem" for v in found):
-        found.extend(R.allowed_problems(ctx, outcome.problems))
-    for check in outcome.checks:
-        if check.applies(ctx):
-            found.extend(R.REGISTRY[check.name](ctx, rule_id=check.rule, **check.params))
-    unique: dict[tuple[str, str, str], Violation] = {}
-    for v in found:
-        unique.setdefault((v.rule, v.field, v.message), v)
-    return list(unique.values())
-
-
-@dataclass(frozen=True)
-class RouteDecision:
-    bucket: str
-    due_at: datetime | None
-    callback_at: datetime | None
-
-
-def route(
-    outcome: OutcomeDef,
-    *,
-    failed_calls: int,
-    now: datetime,
-    tz: str,
-    callback_at: datetime | None,
-) -> RouteDecision:
-    """Where the order waits after this outcome (COD-15…17, SHOP-1)."""
-    chosen = next((r for r in outcome.routes if r.matches(failed_calls)), None)
-    if chosen is None or not chosen.bucket:
-        return RouteDecision("", None, callback_at)
-    if callback_at is None and chosen.callback_default_days is not None:
-        callback_at = now + timedelta(days=chosen.callback_default_days)
-    if chosen.callback_in_hours is not None:
-        callback_at = now + timedelta(hours=chosen.callback_in_hours)
-        if chosen.within_today:
-            zone = ZoneInfo(tz)
-            local_now = now.astimezone(zone)
-            end_of_day = datetime.combine(local_now.date(), time(23, 59, 59), tzinfo=zone)
-            callback_at = max(min(callback_at, end_of_day), now)
-    if chosen.due == "callback_at":
-        due_at = callback_at
-    elif chosen.due == "now":
-        due_at = now + timedelta(minutes=chosen.after_minutes)
-    else:
-        due_at = None
-    return RouteDecision(chosen.bucket, due_at, callback_at)
-
-
-def created_day(created_at: datetime, now: datetime, tz: str) -> str:
-    zone = ZoneInfo(tz)
-    days = (now.astimezone(zone).date() - created_at.astimezone(zone).date()).days
-    return {0: "today", 1: "yesterday", 2: "day_before"}.get(
-        days, "earlier" if days > 2 else "today"
-    )
-
-
-def queue_of(
-    playbook: PlaybookDef,
-    *,
-    bucket: str,
-    created_at: datetime,
-    failed_calls: int,
-    now: datetime,
-    tz: str,
-) -> QueueDef | None:
-    """The tab an order shows in (COD-1…6): first queue whose selector matches."""
-    if not bucket:
-        return None
-    day = created_day(created_at, now, tz)
-    for q in playbook.queues:
-        if q.bucket != bucket:
-            continue
-        if q.created != "any" and q.created != day:
-            continue
-        if q.min_failed_calls is not None and failed_calls < q.min_failed_calls:
-            continue
-        if q.max_failed_calls is not None and failed_calls > q.max_failed_calls:
-            continue
-        return q
-    return None

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from dozvon.playbooks.definition import evaluate
+from dozvon.playbooks.engine import evaluate
 from tests.rules.support import NOW, call, context, outcome, pairs
 
 pytestmark = pytest.mark.nodb

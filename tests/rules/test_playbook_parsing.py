@@ -14,9 +14,9 @@ from dozvon.playbooks.definition import (
     OUTCOME_FIELDS,
     Names,
     PlaybookError,
-    evaluate,
     parse_playbook,
 )
+from dozvon.playbooks.engine import evaluate
 from tests.rules.support import context, load_raw, playbook
 
 pytestmark = pytest.mark.nodb

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dozvon.playbooks.definition import created_day, queue_of, route
+from dozvon.playbooks.engine import created_day, queue_of, route
 from tests.rules.support import MSK, NOW, TZ, msk, outcome, playbook
 
 pytestmark = pytest.mark.nodb

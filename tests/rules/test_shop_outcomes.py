@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dozvon.playbooks.definition import evaluate
+from dozvon.playbooks.engine import evaluate
 from tests.rules.support import NOW, call, calls, context, msk, outcome, pairs
 
 pytestmark = pytest.mark.nodb

@@ -11,7 +11,7 @@ from dozvon.catalog.models import Product
 from dozvon.core.errors import Conflict, NotFound, RuleViolations, violation
 from dozvon.orders import rules as order_rules
 from dozvon.orders.models import Order
-from dozvon.playbooks.definition import RouteDecision
+from dozvon.playbooks.engine import RouteDecision
 from dozvon.projects.access import ensure_can, is_supervising
 from dozvon.queues.selectors import claim_is_live
 
@@ -40,6 +40,23 @@ def ensure_claim_allows(order: Order, actor, now: datetime) -> None:
     if claim_is_live(order, now=now):
         raise RuleViolations(
             [violation("COD-9", "claimed_by", "Another operator is working on this order.")]
+        )
+
+
+def ensure_open(order: Order, pb) -> None:
+    """X-7: an order in a final status (COD: confirmed, rejected, invalid; SHOP: done,
+    cancelled) is closed: no result, item or edit until a supervisor reopens it."""
+    status = pb.statuses.get(order.status)
+    if status is not None and status.final:
+        raise RuleViolations(
+            [
+                violation(
+                    "X-7",
+                    "status",
+                    "The order is closed (%(status)s); a supervisor can reopen it.",
+                    status=status.names.ru,
+                )
+            ]
         )
 
 

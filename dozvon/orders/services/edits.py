@@ -27,6 +27,7 @@ from dozvon.orders.services.base import (
     bump_version,
     check_version,
     ensure_claim_allows,
+    ensure_open,
     lines_of,
     lock_order,
     plain,
@@ -81,6 +82,7 @@ def order_update(
         ensure_can(actor, order.project, WORK)
     ensure_claim_allows(order, actor, now)
     check_version(order, version)
+    ensure_open(order, playbook_def(order.project.playbook))
     found = [
         violation("input", name, "Unknown field.")
         for name in sorted(set(fields) - set(EDIT_ORDER_FIELDS))

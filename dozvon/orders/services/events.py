@@ -30,6 +30,7 @@ class Event(StrEnum):
     OUTCOME = "order.outcome"
     CALLED = "call.record"
     RELEASED = "order.release"
+    REOPENED = "order.reopen"  # a closed order opened again by a supervisor
     EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
     TRIGGER = "order.trigger"  # a playbook trigger run by the worker
     # inbound interactions (SUB, NBO)
@@ -49,6 +50,7 @@ TIMELINE_KIND: dict[Event, str] = {
     Event.OUTCOME: TimelineKind.STATUS,
     Event.CALLED: TimelineKind.CALL,
     Event.RELEASED: TimelineKind.AUTO,
+    Event.REOPENED: TimelineKind.STATUS,
     Event.EFFECT: TimelineKind.AUTO,
     Event.TRIGGER: TimelineKind.AUTO,
     Event.INTERACTION_STARTED: TimelineKind.AUTO,

@@ -186,7 +186,6 @@ def _create_order(
     pb = playbook_def(project.playbook)
     initial = pb.initial_status
     person = customer_for_intake(project=project, data=customer)
-    intake_bucket = pb.settings.get("intake_bucket", "new")
     lines = []
     for item in items:
         product = products[item.sku]
@@ -201,7 +200,7 @@ def _create_order(
         main_product=lines[0][0],
         status=initial.code,
         status_group=initial.group,
-        bucket=intake_bucket if any(q.bucket == intake_bucket for q in pb.queues) else "",
+        bucket=pb.intake_bucket,
         due_at=created_at,
         currency=project.currency,
         payment_method=payment_method,

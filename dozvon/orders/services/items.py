@@ -17,6 +17,7 @@ from dozvon.orders.services.base import (
     catalog,
     check_version,
     ensure_claim_allows,
+    ensure_open,
     facts,
     lock_order,
 )
@@ -38,6 +39,7 @@ def order_add_item(
 ) -> OrderItem:
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     ensure_claim_allows(order, actor, now)
+    ensure_open(order, playbook_def(order.project.playbook))
     check_version(order, version)
     products = catalog(order.project, [sku])
     rule = playbook_def(order.project.playbook).discount_rule

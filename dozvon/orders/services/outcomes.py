@@ -14,21 +14,23 @@ from dozvon.automation import services as automation
 from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
+from dozvon.orders.fields import OUTCOME_ORDER_FIELDS
 from dozvon.orders.models import Order, TimelineKind
 from dozvon.orders.services.base import (
     apply_route,
     bump_version,
     check_version,
     ensure_claim_allows,
+    ensure_open,
     lock_order,
     plain,
 )
 from dozvon.orders.services.edits import check_order_fields
 from dozvon.orders.services.events import Event, Line, record
-from dozvon.playbooks import definition as engine
+from dozvon.playbooks import engine
 from dozvon.playbooks.rules import CallFact, OutcomeContext
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import READ, has_role
+from dozvon.projects.access import READ, has_role, is_supervising
 
 
 @transaction.atomic
@@ -56,8 +58,9 @@ def order_apply_outcome(
     if not has_role(actor, project, outcome.roles):
         raise Forbidden()
     ensure_claim_allows(order, actor, now)
+    ensure_open(order, playbook_def(order.project.playbook))
     check_version(order, version)
-    unknown = set(fields) - set(engine.ORDER_FIELDS)
+    unknown = set(fields) - set(OUTCOME_ORDER_FIELDS)
     if unknown:
         raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
     refused = check_order_fields(order, fields, actor=actor)
@@ -69,7 +72,7 @@ def order_apply_outcome(
         )
     if len(comment or "") > limits.COMMENT:
         raise RuleViolations([violation("X-6", "comment", "The comment is too long.")])
-    values: dict[str, Any] = {name: getattr(order, name) for name in engine.ORDER_FIELDS}
+    values: dict[str, Any] = {name: getattr(order, name) for name in OUTCOME_ORDER_FIELDS}
     values.update(fields)
     values.update(
         {"problem": problem, "comment": (comment or "").strip(), "callback_at": callback_at}
@@ -170,5 +173,51 @@ def order_apply_outcome(
         now=now,
         cause={"outcome": outcome.code},
         pb=pb,
+    )
+    return order
+
+
+@transaction.atomic
+def order_reopen(*, order_id: int, actor, comment: str, now: datetime) -> Order:
+    """X-7: a supervisor opens a closed order again (a wrong confirmation, a customer who
+    changed their mind): back to the initial status and the intake queue, due now, with
+    the reason in the timeline. Only a closed order, only a supervisor."""
+    order = lock_order(order_id=order_id, actor=actor, action=READ)
+    if not is_supervising(actor, order.project):
+        raise Forbidden()
+    pb = playbook_def(order.project.playbook)
+    old = pb.statuses.get(order.status)
+    comment = (comment or "").strip()
+    found = []
+    if old is None or not old.final:
+        found.append(violation("X-7", "status", "Only a closed order can be reopened."))
+    if not comment:
+        found.append(violation("X-7", "comment", "Say why the order is reopened."))
+    if found:
+        raise RuleViolations(found)
+    initial = pb.initial_status
+    order.status, order.status_group, order.problem = initial.code, initial.group, ""
+    order.bucket, order.due_at, order.callback_at = pb.intake_bucket, now, None
+    order.claimed_by, order.claimed_at = None, None
+    order.last_comment = comment
+    bump_version(
+        order,
+        now,
+        ["status", "status_group", "problem", "bucket", "due_at", "callback_at"]
+        + ["claimed_by", "claimed_at", "last_comment"],
+    )
+    record(
+        Event.REOPENED,
+        order=order,
+        actor=actor,
+        now=now,
+        lines=[
+            Line(comment, {}, TimelineKind.COMMENT),
+            Line(
+                f"{old.names.ru} → {initial.names.ru}",
+                {"from": old.code, "to": initial.code, "reopened": True},
+            ),
+        ],
+        changes={"status": [old.code, initial.code], "comment": comment},
     )
     return order
