@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("addresses/", include("dozvon.addresses.urls")),
     path("", include("dozvon.delivery.urls")),
     path("", include("dozvon.web.urls")),
 ]

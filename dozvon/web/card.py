@@ -17,13 +17,17 @@ from dozvon.calls.models import CallResult
 from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
+from dozvon.customers.models import CustomerType, Gender
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
-from dozvon.orders.fields import BY_NAME, Store, declared
+from dozvon.orders.fields import BY_NAME, Store, address_parts, declared, writable_by
+from dozvon.orders.services.outcomes import order_reopen as reopen
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import (
     has_role,
+    is_supervising,
     projects_for,
+    role_of,
 )
 from dozvon.queues import services as queue_svc
 from dozvon.queues.selectors import claim_idle
@@ -33,11 +37,29 @@ from dozvon.web.forms import (
     field_spec,
     form_values,
     parse_discount,
+    parse_edit,
     parse_int,
     parse_outcome,
 )
 from dozvon.web.loop import auto_next_on, back_to_card, came_from, next_order
 from dozvon.web.views import _queues
+
+# COD-12, X-3: what the operator checks and fills on the card, with the delivery address.
+CARD_CUSTOMER = tuple(
+    BY_NAME[n]
+    for n in ("surname", "first_name", "patronymic", "gender", "email", "extra_phones", "type")
+)
+EDIT = "__edit__"
+# Alt+<key> opens a result: digits first, then letters (never T or N: take next, no answer)
+HOTKEYS = (*"123456789", "0", *"QWERYUIOPASDFGHJKL")
+
+
+def _model_choices(decl) -> list[tuple[str, str]]:
+    if decl.choices == "genders":
+        return [(c, str(label)) for c, label in Gender.choices]
+    if decl.choices == "customer_types":
+        return [(c, str(label)) for c, label in CustomerType.choices]
+    return []
 
 
 def _choices(decl, pb, outcome, lang) -> list[tuple[str, str]]:
@@ -57,12 +79,21 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     lang = get_language()
     tz = project.time_zone
     errors = errors or {}
-    values = dict(values or {}) or form_values(order, declared(Store.ORDER, outcome=True))
+    parts = address_parts(pb.settings)
+    phones = list(order.customer.phones.all())
+    stored = {
+        **form_values(order, declared(Store.ORDER, outcome=True)),
+        **form_values(order.customer, CARD_CUSTOMER),
+        "extra_phones": ", ".join(p.phone for p in phones if not p.is_main),
+    }
+    values = dict(values or {}) or stored
+    edit_values = values if open_outcome == EDIT else stored
     outcomes = [
         {
             "code": o.code,
             "name": o.names.get(lang),
             "rule": o.rule,
+            "group": pb.statuses[o.status].group,
             "fields": [
                 field_spec(
                     BY_NAME[f],
@@ -72,12 +103,19 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
                     choices=_choices(BY_NAME[f], pb, o, lang),
                     errors=(errors if open_outcome == o.code else {}).get(f, []),
                     required=f in o.requires,
+                    parts=parts,
                 )
                 for f in pb.form_fields(o)
             ],
         }
         for o in pb.outcomes.values()
         if has_role(request.user, project, o.roles)
+    ]
+    for outcome, key in zip(outcomes, HOTKEYS, strict=False):
+        outcome["hotkey"] = key
+    groups = [
+        {"name": names.get(lang), "outcomes": [o for o in outcomes if o["group"] == code]}
+        for code, names in pb.groups.items()
     ]
     used = {
         f
@@ -96,7 +134,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "project": project,
         "projects": projects_for(request.user).order_by("name"),
         "customer": order.customer,
-        "phones": list(order.customer.phones.all()),
+        "phones": phones,
         "other_orders": [
             {"order": o, "status": status_names.get(o.status, o.status)}
             for o in order_sel.order_other_orders(order)[:20]
@@ -119,11 +157,27 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         else order.problem,
         "call_results": CallResult.choices,
         "outcomes": outcomes,
+        "outcome_groups": [g for g in groups if g["outcomes"]],
         "open_outcome": open_outcome,
         "errors": errors,
         "general_errors": general,
         "call_errors": errors.get("calls", []),
         "claimed_by_me": order.claimed_by_id == request.user.pk,
+        "edit_fields": [
+            field_spec(
+                d,
+                edit_values,
+                choices=_model_choices(d),
+                errors=(errors if open_outcome == EDIT else {}).get(d.name, []),
+                parts=parts,
+            )
+            for d in (*CARD_CUSTOMER, BY_NAME["delivery_address"])
+            if writable_by(d, role_of(request.user, project))
+        ],
+        "edit_open": open_outcome == EDIT,
+        "closed": bool(getattr(pb.statuses.get(order.status), "final", False)),
+        "may_reopen": is_supervising(request.user, project),
+        "split_line": "entrance" in parts,  # SHOP-7: one line, then split into fields
         "claim_idle_s": int(claim_idle(project).total_seconds()),
         "came_from": came_from(request, pb),
         "auto_next": auto_next_on(request),
@@ -236,3 +290,50 @@ def order_release(request, order_id):
     except RuleViolations as exc:
         return rerender(request, order_id, exc)
     return redirect("web:workspace", slug=order.project.slug)
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_edit(request, order_id):
+    """COD-12, X-3: the customer's name, gender, email, extra phones and the delivery
+    address, checked with the customer and saved through the order edit service."""
+    values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    customer, bad = parse_edit(request.POST, CARD_CUSTOMER)
+    fields, bad_address = parse_edit(request.POST, [BY_NAME["delivery_address"]])
+    try:
+        if bad or bad_address:
+            raise RuleViolations([*bad, *bad_address])
+        order_svc.order_update(
+            order_id=order_id,
+            actor=request.user,
+            version=parse_int(request.POST.get("version"), -1, -1, 2**31 - 1),
+            customer=customer,
+            fields=fields,
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc, values=values, open_outcome=EDIT)
+    except Conflict:
+        messages.error(request, _("The order was changed by someone else; reload it."))
+        return rerender(request, order_id, RuleViolations([]), values=values, open_outcome=EDIT)
+    messages.success(request, _("Customer and address saved."))
+    return back_to_card(request, order_id)
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_reopen(request, order_id):
+    """X-7: a supervisor opens a closed order again, saying why."""
+    try:
+        reopen(
+            order_id=order_id,
+            actor=request.user,
+            comment=request.POST.get("comment", "")[:5000],
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc)
+    messages.success(request, _("The order is open again."))
+    return back_to_card(request, order_id)

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import clock
 from dozvon.core.errors import Violation, violation
-from dozvon.orders.fields import ADDRESS_LABELS, ADDRESS_PARTS, FieldDecl, Kind, Store, declared
+from dozvon.orders.fields import (
+    ADDRESS_LABELS,
+    ADDRESS_PARTS,
+    ALL_ADDRESS_PARTS,
+    FieldDecl,
+    Kind,
+    Store,
+    declared,
+)
 
 PAYMENT_LABELS = {
     "cod": N_("Cash on delivery"),
@@ -27,8 +35,12 @@ def _parse(decl: FieldDecl, post, name: str):
     """One declared field from a form (ValueError when it does not parse); None when the
     operator left it empty."""
     if decl.kind == Kind.ADDRESS:
-        parts = {p: (post.get(f"{name}.{p}") or "").strip() for p in ADDRESS_PARTS}
-        return {k: v for k, v in parts.items() if v} or None
+        parts = {p: (post.get(f"{name}.{p}") or "").strip() for p in ALL_ADDRESS_PARTS}
+        return {k: v[:300] for k, v in parts.items() if v} or None
+    if decl.kind == Kind.PHONES:
+        raw = post.get(name) or ""
+        phones = [p.strip() for p in raw.replace(";", ",").replace("\n", ",").split(",")]
+        return [p[: decl.max_length] for p in phones if p][:10] or None
     if decl.kind == Kind.BOOL:
         return True if post.get(name) in {"on", "true", "1"} else None
     raw = (post.get(name) or "").strip()
@@ -109,9 +121,11 @@ def form_values(obj, decls) -> dict[str, str]:
     them back (an address as `name.part` keys)."""
     out: dict[str, str] = {}
     for decl in decls:
-        value = getattr(obj, decl.name)
+        value = getattr(obj, decl.name, None)
         if decl.kind == Kind.ADDRESS:
-            out.update({f"{decl.name}.{p}": (value or {}).get(p, "") for p in ADDRESS_PARTS})
+            out.update({f"{decl.name}.{p}": (value or {}).get(p, "") for p in ALL_ADDRESS_PARTS})
+        elif decl.kind == Kind.PHONES:
+            out[decl.name] = ", ".join(value or [])
         elif decl.kind == Kind.TIME:
             out[decl.name] = value.strftime("%H:%M") if value else ""
         elif decl.kind == Kind.BOOL:
@@ -121,7 +135,9 @@ def form_values(obj, decls) -> dict[str, str]:
     return out
 
 
-def field_spec(decl: FieldDecl, values, *, choices=(), errors=(), required=False) -> dict:
+def field_spec(
+    decl: FieldDecl, values, *, choices=(), errors=(), required=False, parts=ADDRESS_PARTS
+) -> dict:
     """What the template `web/_field.html` needs to draw a declared field: its label, a
     widget from its kind, the choices of a list, the value typed or stored, its errors."""
     spec = {
@@ -141,7 +157,7 @@ def field_spec(decl: FieldDecl, values, *, choices=(), errors=(), required=False
                 "label": _(ADDRESS_LABELS[p]),
                 "value": values.get(f"{decl.name}.{p}", ""),
             }
-            for p in ADDRESS_PARTS
+            for p in parts
         ]
     return spec
 
@@ -158,3 +174,30 @@ def parse_discount(value) -> Decimal | None:
         return Decimal(str(value or "0").replace(",", "."))
     except InvalidOperation:
         return None
+
+
+def parse_edit(post, decls) -> tuple[dict[str, Any], list[Violation]]:
+    """An edit form of declared fields: every field the form shows is sent, and an empty
+    one clears the stored value (unlike a result form, where empty means "not given")."""
+    present = [
+        d
+        for d in decls
+        if d.name in post
+        or any(k.startswith(f"{d.name}.") for k in post)
+        or (d.kind == Kind.BOOL and f"{d.name}__shown" in post)
+    ]
+    fields, found = parse_fields(post, present)
+    for d in present:
+        if d.name not in fields and not any(v.field == d.name for v in found):
+            fields[d.name] = _EMPTY.get(d.kind, "")
+    return fields, found
+
+
+_EMPTY: dict[Kind, Any] = {
+    Kind.ADDRESS: {},
+    Kind.PHONES: [],
+    Kind.BOOL: False,
+    Kind.DATE: None,
+    Kind.TIME: None,
+    Kind.MONEY: None,
+}

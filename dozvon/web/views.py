@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations
 from dozvon.orders import selectors as order_sel
@@ -28,11 +29,9 @@ from dozvon.projects.access import (
     role_of,
 )
 from dozvon.queues import services as queue_svc
-from dozvon.queues.selectors import claim_idle, queue_counts, queue_filter
+from dozvon.queues.selectors import claim_idle, queue_counts
 from dozvon.web.errors import domain_errors
-from dozvon.web.forms import (
-    parse_int,
-)
+from dozvon.web.order_list import filtered_orders, list_filter
 
 
 def _project(request, slug):
@@ -73,16 +72,10 @@ def workspace(request, slug):
     now = clock.now()
     pb = playbook_def(project.playbook)
     lang = get_language()
-    q = (request.GET.get("q") or "").strip()[:200]
-    status = (request.GET.get("status") or "").strip()[:40]
-    queue_code = (request.GET.get("queue") or "").strip()[:40]
-    page_size = parse_int(request.GET.get("page_size"), 20, 1, 100)
-    qs = order_sel.order_list(project=project, q=q or None, status=status or None)
-    queue = next((x for x in pb.queues if x.code == queue_code), None)
-    if queue is not None:
-        qs = qs.filter(queue_filter(queue, now=now, tz=project.time_zone))
+    f = list_filter(request.GET)
+    qs = filtered_orders(project, f, pb=pb, now=now)
     page = order_sel.IdsFirstPaginator(
-        qs.select_related("project", "project__playbook", "claimed_by"), page_size
+        qs.select_related("project", "project__playbook", "claimed_by"), f.page_size
     ).get_page(request.GET.get("page"))
     held = Order.objects.filter(
         project=project, claimed_by=request.user, claimed_at__gte=now - claim_idle(project)
@@ -109,7 +102,10 @@ def workspace(request, slug):
                 for o in page
             ],
             "statuses": [(s.code, s.names.get(lang)) for s in pb.statuses.values()],
-            "filters": {"q": q, "status": status, "queue": queue_code, "page_size": page_size},
+            "groups": [(code, names.get(lang)) for code, names in pb.groups.items()],
+            "operators": order_sel.project_operators(project),
+            "products": Product.objects.filter(project=project).order_by("name"),
+            "filters": f,
             "held": held,
             "role": role_of(request.user, project),
         },

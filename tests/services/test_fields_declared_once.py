@@ -14,7 +14,7 @@ from dozvon.orders import fields
 from dozvon.orders.fields import FieldDecl, Kind, Store
 from dozvon.web.forms import field_spec, form_values, parse_fields
 
-FLOOR = FieldDecl("delivery_floor", Kind.TEXT, "Floor", Store.ORDER, 10, outcome=True)
+FLOOR = FieldDecl("delivery_floor", Kind.TEXT, "Probe floor", Store.ORDER, 10, outcome=True)
 
 
 def _openapi(body_model) -> dict:
@@ -39,7 +39,7 @@ def test_a_field_added_to_the_declaration_reaches_openapi_form_and_serializer(mo
     assert props["delivery_floor"]["anyOf"][0]["maxLength"] == 10
     # the form draws it with its label and parses it back
     spec = field_spec(FLOOR, {"delivery_floor": "3"})
-    assert (spec["widget"], spec["label"], spec["value"]) == ("text", "Floor", "3")
+    assert (spec["widget"], spec["label"], spec["value"]) == ("text", "Probe floor", "3")
     parsed, errors = parse_fields(QueryDict("delivery_floor=3"), decls)
     assert parsed == {"delivery_floor": "3"} and errors == []
     too_long, errors = parse_fields(QueryDict("delivery_floor=" + "9" * 11), decls)

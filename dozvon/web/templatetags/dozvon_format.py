@@ -21,3 +21,9 @@ def money(value, currency: str = "RUB") -> str:
 @register.filter
 def phone(value) -> str:
     return format_phone(str(value or ""))
+
+
+@register.filter
+def sort_link(filters, column: str) -> str:
+    """The order list's query string sorted by `column` (flipped when already sorted so)."""
+    return filters.sort_by(column)
