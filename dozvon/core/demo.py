@@ -11,49 +11,33 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from dozvon.addresses.offline import OfflineProvider
 from dozvon.calls.services import call_attempt_record
 from dozvon.catalog.models import Product
 from dozvon.customers.services import CustomerInput
+from dozvon.delivery.demo import seed_demo_rates
+from dozvon.delivery.selectors import order_delivery_options
+from dozvon.delivery.services import order_choose_delivery
 from dozvon.orders import services as svc
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
 
 PASSWORD = "demo"
-FIRST = [
-    "Иван",
-    "Мария",
-    "Олег",
-    "Анна",
-    "Сергей",
-    "Елена",
-    "Дмитрий",
-    "Ольга",
-    "Павел",
-    "Наталья",
-    "Алексей",
-    "Татьяна",
-    "Николай",
-    "Ирина",
-    "Андрей",
-    "Светлана",
-]
-LAST = [
-    "Иванов",
-    "Петрова",
-    "Смирнов",
-    "Кузнецова",
-    "Попов",
-    "Соколова",
-    "Лебедев",
-    "Козлова",
-    "Новиков",
-    "Морозова",
-    "Волков",
-    "Соловьёва",
-    "Зайцев",
-    "Павлова",
-]
-PATR = ["Иванович", "Сергеевна", "Петрович", "Алексеевна", "Николаевич", "Андреевна"]
+# Names with consistent gender (X-3): first name, patronymic and surname agree.
+MALE = (
+    ["Иван", "Олег", "Сергей", "Дмитрий", "Павел", "Алексей", "Николай", "Андрей", "Михаил"],
+    ["Иванович", "Петрович", "Николаевич", "Сергеевич", "Андреевич", "Викторович"],
+    ["Иванов", "Смирнов", "Попов", "Лебедев", "Новиков", "Волков", "Зайцев", "Морозов"],
+)
+FEMALE = (
+    ["Мария", "Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Юлия"],
+    ["Ивановна", "Сергеевна", "Алексеевна", "Андреевна", "Петровна", "Михайловна"],
+    ["Петрова", "Кузнецова", "Соколова", "Козлова", "Морозова", "Соловьёва", "Павлова"],
+)
+# Plausible delivery addresses (COD-12, SHOP-7): towns of the offline address data.
+STREETS = ["ул. Ленина", "ул. Садовая", "ул. Мира", "пр-кт Победы", "ул. Гагарина", "ул. Лесная"]
+TOWNS = ["Москва", "Химки", "Подольск", "Балашиха", "Санкт-Петербург", "Казань", "Тула"]
+MOSCOW_AREA = TOWNS[:4]  # SHOP-2: the courier service delivers here only
 
 COD_PRODUCTS = [
     ("SLIM-01", "Капли для похудения «Слим»", "1990.00", "50"),
@@ -102,8 +86,23 @@ def _phone(rng: random.Random) -> str:
     )
 
 
-def _name(rng: random.Random) -> str:
-    return f"{rng.choice(LAST)} {rng.choice(FIRST)} {rng.choice(PATR)}"
+def _person(rng: random.Random) -> tuple[str, str]:
+    """A full name whose parts agree, and its gender."""
+    gender, (first, patronymic, last) = rng.choice((("male", MALE), ("female", FEMALE)))
+    return f"{rng.choice(last)} {rng.choice(first)} {rng.choice(patronymic)}", gender
+
+
+def _address(rng: random.Random, towns=TOWNS) -> dict[str, str]:
+    """A delivery address in a town the offline address data knows (index, region)."""
+    town = rng.choice(towns)
+    found = next(iter(OfflineProvider().suggest_city(town, 1)), None)
+    parts = {k: v for k, v in (found.parts() if found else {"city": town}).items() if v}
+    parts.update(
+        street=rng.choice(STREETS),
+        house=str(rng.randint(1, 120)),
+        apartment=str(rng.randint(1, 240)),
+    )
+    return parts
 
 
 @transaction.atomic
@@ -153,6 +152,8 @@ def build_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
     Membership.objects.create(user=shop1, project=shop, role="operator")
     Membership.objects.create(user=delivery, project=shop, role="delivery")
 
+    for project in (cod, shop):
+        seed_demo_rates(project)  # COD-13: delivery options for the card
     counts = {
         "cod-demo": _cod_orders(cod, cod_products, partner, [op1, op2], rng, now),
         "shop-demo": _shop_orders(shop, shop_products, partner, shop1, rng, now),
@@ -160,18 +161,27 @@ def build_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
     return counts
 
 
-def _intake(project, products, partner, rng, created_at, n, prefix, gift=None):
+def _intake(project, products, partner, rng, created_at, n, prefix, gift=None, checker=None):
+    name, gender = _person(rng)
     main = rng.choice(products[:4] if gift else products)
     items = [svc.ItemInput(main.sku, rng.choice([1, 1, 1, 2]))]
-    return svc.order_intake(
+    order = svc.order_intake(
         project=project,
         actor=partner,
         external_id=f"{prefix}-{n:05d}",
-        customer=CustomerInput(name=_name(rng), phone=_phone(rng)),
+        customer=CustomerInput(name=name, phone=_phone(rng)),
         items=items,
         created_at=created_at,
         now=created_at,
     )[0]
+    # the operator checked the gender with the customer (X-3)
+    return svc.order_update(
+        order_id=order.pk,
+        actor=checker,
+        version=order.version,
+        customer={"gender": gender},
+        now=created_at,
+    )
 
 
 def _calls(order, op, results, start, step_minutes=3):
@@ -215,7 +225,7 @@ def _cod_orders(project, products, partner, ops, rng, now) -> int:
             "invalid": rng.randint(0, 5),
         }.get(state, 0)
         created = now - timedelta(days=days, minutes=rng.randint(30, 240))
-        order = _intake(project, products, partner, rng, created, n, "COD", gift=True)
+        order = _intake(project, products, partner, rng, created, n, "COD", gift=True, checker=op)
         t = created + timedelta(minutes=5)
         if state == "new":
             continue
@@ -254,6 +264,20 @@ def _cod_orders(project, products, partner, ops, rng, now) -> int:
                     discount_percent=Decimal(100),
                     now=t,
                 )
+            # COD-12, COD-13: the address checked with the customer, courier chosen
+            order = svc.order_update(
+                order_id=order.pk,
+                actor=op,
+                version=None,
+                fields={"delivery_address": _address(rng)},
+                now=t,
+            )
+            options = order_delivery_options(order=order)
+            offered = next((o for o in options if not o.do_not_offer), None)
+            if offered is not None:
+                order_choose_delivery(
+                    order_id=order.pk, actor=op, option_code=offered.code, version=None, now=t
+                )
             svc.order_apply_outcome(
                 order_id=order.pk, actor=op, code="confirm", comment="Подтвердил, курьер", now=t
             )
@@ -285,17 +309,11 @@ def _shop_orders(project, products, partner, op, rng, now) -> int:
         + ["done"] * 25
         + ["cancel"] * 25
     )
-    address = {
-        "region": "Москва",
-        "city": "Москва",
-        "street": "ул. Ленина",
-        "house": "32",
-        "apartment": "5",
-    }
     for state in plan:
+        address = _address(rng)
         n += 1
         created = now - timedelta(days=rng.randint(0, 6), minutes=rng.randint(30, 600))
-        order = _intake(project, products, partner, rng, created, n, "SHOP")
+        order = _intake(project, products, partner, rng, created, n, "SHOP", checker=op)
         t = created + timedelta(minutes=10)
         if state == "new":
             continue
@@ -303,7 +321,7 @@ def _shop_orders(project, products, partner, op, rng, now) -> int:
         code, extra = {
             "call_back": ("call_back", {}),
             "prepay": ("awaiting_prepayment", {"payment_method": "invoice"}),
-            "courier": ("hand_to_courier", {"delivery_address": address}),
+            "courier": ("hand_to_courier", {"delivery_address": _address(rng, MOSCOW_AREA)}),
             "delivery": (
                 "handed_to_delivery",
                 {

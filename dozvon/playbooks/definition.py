@@ -130,6 +130,7 @@ class QueueDef:
     max_failed_calls: int | None = None
     unassigned_only: bool = False
     roles: tuple[str, ...] = ("operator", "supervisor")
+    rule: str = "X-7"  # the rule a refusal about this tab cites (COD-6: listed, not called)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,11 @@ class PlaybookDef:
     @property
     def payment_rule(self) -> str:
         return str(self.settings.get("payment", {}).get("rule", "X-5"))
+
+    @property
+    def claim_rule(self) -> str:
+        """The rule of exclusive claims (COD-9 in the shipped playbooks)."""
+        return str(self.settings.get("claim_rule", "COD-9"))
 
     @property
     def discount_rule(self) -> str:
@@ -287,6 +293,7 @@ def _parse_queue(q: Mapping[str, Any], problems: list[str]) -> QueueDef:
         max_failed_calls=q.get("max_failed_calls"),
         unassigned_only=bool(q.get("unassigned_only", False)),
         roles=tuple(q.get("roles", ("operator", "supervisor"))),
+        rule=str(q.get("rule", "X-7")),
     )
     for role in queue.roles:
         if role not in ROLES:

@@ -67,7 +67,7 @@ def queue_take_next(*, project, queue_code: str, actor, now: datetime) -> Order 
         raise Forbidden()
     if not queue.callable:
         raise RuleViolations(
-            [violation("COD-6", "queue", "Orders are not handed out from this queue.")]
+            [violation(queue.rule, "queue", "Orders are not handed out from this queue.")]
         )
     if connection.vendor == "postgresql":
         return _take_in_one_statement(project=project, queue=queue, actor=actor, now=now)
@@ -266,7 +266,13 @@ def order_release(*, order_id: int, actor, now: datetime) -> Order:
     holder = order.claimed_by
     if holder is None or (holder.pk != actor.pk and not is_supervising(actor, order.project)):
         raise RuleViolations(
-            [violation("COD-9", "claimed_by", "This order is not claimed by you.")]
+            [
+                violation(
+                    playbook_def(order.project.playbook).claim_rule,
+                    "claimed_by",
+                    "This order is not claimed by you.",
+                )
+            ]
         )
     order.claimed_by, order.claimed_at = None, None
     bump_version(order, now, ["claimed_by", "claimed_at"])

@@ -203,15 +203,35 @@ def _errors(violations: list[Violation]) -> dict[str, list[str]]:
 @domain_errors
 def order_card(request, order_id):
     order = order_sel.order_get(order_id=order_id, actor=request.user)
+    refusal = request.session.pop(REFUSAL, None)
+    if refusal and refusal.get("order") == order.pk:
+        # a refused save, redirected here (POST → redirect → GET): shown once, with what
+        # was typed, so reloading the page never sends the form again
+        context = card_context(
+            request,
+            order,
+            errors=refusal["errors"],
+            values=refusal["values"],
+            open_outcome=refusal["open"],
+        )
+        return render(request, "web/order.html", context, status=422)
     return render(request, "web/order.html", card_context(request, order))
 
 
+REFUSAL = "dozvon_card_refusal"
+
+
 def rerender(request, order_id, exc: RuleViolations, *, values=None, open_outcome=""):
-    order = order_sel.order_get(order_id=order_id, actor=request.user)
-    context = card_context(
-        request, order, errors=_errors(exc.violations), values=values, open_outcome=open_outcome
-    )
-    return render(request, "web/order.html", context, status=422)
+    """A refused change: its messages and the typed values go to the session and the
+    browser is sent back to the card, which shows them next to their fields."""
+    order_sel.order_get(order_id=order_id, actor=request.user)  # access (404 outside)
+    request.session[REFUSAL] = {
+        "order": order_id,
+        "errors": _errors(exc.violations),
+        "values": {k: v for k, v in (values or {}).items() if len(str(v)) <= 5000},
+        "open": open_outcome,
+    }
+    return back_to_card(request, order_id)
 
 
 @login_required

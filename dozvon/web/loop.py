@@ -56,4 +56,6 @@ def back_to_card(request, order_id: int):
     """Back to the order card after a change on it, keeping the queue it came from."""
     code = request.POST.get("from") or ""
     url = reverse("web:order", args=[order_id])
-    return redirect(f"{url}?from={code}" if _CODE.fullmatch(code) else url)
+    response = redirect(f"{url}?from={code}" if _CODE.fullmatch(code) else url)
+    response.status_code = 303  # "see other": a reload of the card never re-sends the form
+    return response

@@ -104,5 +104,7 @@ def test_shop_split_an_ambiguous_line_and_choose_the_candidate_shop_7(pages, liv
     page.wait_for_selector("details.edit")
     shots(page, "15-shop-address-saved")
     saved = Order.objects.get(pk=order.pk)
-    assert saved.delivery_address["city"] == "Подольск" and saved.delivery_address["entrance"] == "2"
+    assert (
+        saved.delivery_address["city"] == "Подольск" and saved.delivery_address["entrance"] == "2"
+    )
     assert saved.delivery_address["region"].startswith("Московская")

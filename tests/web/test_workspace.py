@@ -25,6 +25,9 @@ def test_refused_outcome_shows_each_violation_at_its_field_and_keeps_input_cod_1
         f"/orders/{order.pk}/outcome",
         {"code": "callback", "problem": "need_callback", "comment": "перезвонить вечером"},
     )
+    # the refusal is a redirect to the card (a reload never re-sends the form: issue 12)
+    assert response.status_code == 303
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 422
     assert "перезвонить вечером</textarea>" in page
@@ -98,3 +101,11 @@ def test_after_a_save_the_next_order_of_the_same_queue_opens_unless_turned_off(c
     client.post("/auto-next", {"on": "0", "back": "/"})
     response = client.post(f"/orders/{second.pk}/no-answer", {"from": "new"})
     assert response["Location"] == "/p/cod/?queue=new"
+
+
+def test_reloading_the_card_after_a_refusal_shows_the_plain_card(client, cod):
+    order = cod.intake()
+    client.force_login(cod.operator)
+    response = client.post(f"/orders/{order.pk}/outcome", {"code": "callback"})
+    assert client.get(response["Location"]).status_code == 422  # the refusal, once
+    assert client.get(response["Location"]).status_code == 200  # reload: the card again

@@ -12,6 +12,7 @@ from dozvon.core.errors import Conflict, NotFound, RuleViolations, violation
 from dozvon.orders import rules as order_rules
 from dozvon.orders.models import Order
 from dozvon.playbooks.engine import RouteDecision
+from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import ensure_can, is_supervising
 from dozvon.queues.selectors import claim_is_live
 
@@ -39,7 +40,13 @@ def ensure_claim_allows(order: Order, actor, now: datetime) -> None:
         return
     if claim_is_live(order, now=now):
         raise RuleViolations(
-            [violation("COD-9", "claimed_by", "Another operator is working on this order.")]
+            [
+                violation(
+                    playbook_def(order.project.playbook).claim_rule,
+                    "claimed_by",
+                    "Another operator is working on this order.",
+                )
+            ]
         )
 
 

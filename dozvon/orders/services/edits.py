@@ -64,7 +64,7 @@ def order_update(
     *,
     order_id: int,
     actor,
-    version: int,
+    version: int | None,
     customer: Mapping[str, Any] | None = None,
     fields: Mapping[str, Any] | None = None,
     now: datetime,

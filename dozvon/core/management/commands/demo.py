@@ -1,4 +1,7 @@
+import contextlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -38,6 +41,10 @@ class Command(BaseCommand):
             "(.venv/bin/dozvon token create partner)\n"
         )
         if not no_serve:
+            worker = start_worker()
+            self.stdout.write(
+                f"background worker started (pid {worker.pid}): queue sizes every 5 min"
+            )
             call_command("serve", addrport)
 
 
@@ -57,3 +64,22 @@ def write_demo_env():
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
+
+
+def _die_with_parent():
+    """In the worker's process: end when the demo's server (its parent) ends (Linux)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def start_worker() -> subprocess.Popen:
+    """`dozvon worker` beside the demo's server, so the supervisor's queue-size history and
+    the playbooks' triggers run in the demo too (issue 12); it stops with the server."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dozvon.cli", "worker"],
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads yet at this point
+        stdout=subprocess.DEVNULL,
+    )
