@@ -14,7 +14,23 @@ from dozvon.api.common import (
 from dozvon.api.orders import router as orders_router
 from dozvon.api.projects import router as projects_router
 
-api = NinjaAPI(
+
+class DozvonAPI(NinjaAPI):
+    """The API, its OpenAPI document also telling what the HTTP server in front of it
+    answers before a request reaches dozvon: a request line over its limit (414, HTML)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {})["414"] = {
+                    "description": "URI too long: refused by the HTTP server (gunicorn)",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
+        return schema
+
+
+api = DozvonAPI(
     title="dozvon API",
     version="1",
     description=(

@@ -112,6 +112,7 @@ def test_whole_api_fuzzed_gives_no_server_error_and_matches_its_schema(demo_serv
         text=True,
         timeout=600,
     )
-    tail = run.stdout[-6000:]
-    assert run.returncode == 0, f"{tail}\n--- server log ---\n{log.read_text()[-4000:]}"
-    assert "passed" in tail and "generated" in tail
+    # long generated URLs would drown the report: keep each line short
+    report = "\n".join(line[:300] for line in run.stdout.splitlines()[-120:])
+    assert run.returncode == 0, f"{report}\n--- server log ---\n{log.read_text()[-4000:]}"
+    assert "passed" in report and "generated" in report
