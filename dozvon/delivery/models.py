@@ -59,6 +59,11 @@ class DeliveryMethod(models.Model):
     def __str__(self) -> str:
         return f"{self.name_ru} ({self.code})"
 
+    def name(self, lang: str | None) -> str:
+        """The name in the reader's language, Russian when that one is missing."""
+        names = {"ru": self.name_ru, "uk": self.name_uk, "en": self.name_en}
+        return names.get((lang or "ru")[:2]) or self.name_ru or self.code
+
 
 class DeliveryRate(models.Model):
     """One row of a rate table: where the method delivers, at what cost and how fast.

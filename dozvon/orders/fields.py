@@ -126,7 +126,13 @@ FIELDS: tuple[FieldDecl, ...] = (
     ),
     # order: delivery (COD-13, SHOP-3, SHOP-7)
     FieldDecl(
-        "delivery_method", Kind.TEXT, N_("Delivery method"), _O, limits.PAYMENT_CODE, outcome=True
+        "delivery_method",
+        Kind.CODE,
+        N_("Delivery method"),
+        _O,
+        limits.PAYMENT_CODE,
+        choices="delivery_methods",  # the project's methods (delivery app), SHOP-7
+        outcome=True,
     ),
     FieldDecl("delivery_address", Kind.ADDRESS, N_("Delivery address"), _O, outcome=True),
     FieldDecl("delivery_date", Kind.DATE, N_("Delivery date"), _O, outcome=True),

@@ -18,6 +18,7 @@ from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
 from dozvon.customers.models import CustomerType, Gender
+from dozvon.delivery.models import DeliveryMethod
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.fields import BY_NAME, Store, address_parts, declared, writable_by
@@ -62,11 +63,16 @@ def _model_choices(decl) -> list[tuple[str, str]]:
     return []
 
 
-def _choices(decl, pb, outcome, lang) -> list[tuple[str, str]]:
+def _choices(decl, pb, outcome, lang, project=None) -> list[tuple[str, str]]:
     """The allowed values of a declared list field: the playbook's (problems of this
     outcome, payment methods) or the model's."""
     if decl.choices == "problems":
         return [(p, pb.problems[p].get(lang)) for p in outcome.problems]
+    if decl.choices == "delivery_methods":
+        return [
+            (m.code, m.name(lang))
+            for m in DeliveryMethod.objects.filter(project=project, is_active=True)
+        ]
     if decl.choices == "payment_methods":
         return [(m, _(PAYMENT_LABELS.get(m, m))) for m in pb.payment_methods]
     return []
@@ -100,7 +106,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
                     values
                     if open_outcome == o.code
                     else {k: v for k, v in values.items() if k != "comment"},
-                    choices=_choices(BY_NAME[f], pb, o, lang),
+                    choices=_choices(BY_NAME[f], pb, o, lang, project),
                     errors=(errors if open_outcome == o.code else {}).get(f, []),
                     required=f in o.requires,
                     parts=parts,
@@ -177,6 +183,9 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "edit_open": open_outcome == EDIT,
         "closed": bool(getattr(pb.statuses.get(order.status), "final", False)),
         "may_reopen": is_supervising(request.user, project),
+        "delivery_method_name": dict(
+            _choices(BY_NAME["delivery_method"], pb, None, lang, project)
+        ).get(order.delivery_method, order.delivery_method),
         "split_line": "entrance" in parts,  # SHOP-7: one line, then split into fields
         "claim_idle_s": int(claim_idle(project).total_seconds()),
         "came_from": came_from(request, pb),

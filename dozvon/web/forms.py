@@ -3,6 +3,7 @@ on its field, like any rule (X-7), so the operator sees it where they typed."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -47,12 +48,12 @@ def _parse(decl: FieldDecl, post, name: str):
     if not raw:
         return None
     if decl.kind == Kind.DATE:
-        value = date.fromisoformat(raw)
+        value = parse_day(raw)
         if not 2000 <= value.year <= 2099:
             raise ValueError(raw)
         return value
     if decl.kind == Kind.TIME:
-        return time.fromisoformat(raw)
+        return time.fromisoformat(raw.replace(".", ":").zfill(5))
     if decl.kind == Kind.MONEY:
         try:
             return Decimal(raw.replace(",", ".").replace(" ", ""))
@@ -85,7 +86,7 @@ def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
     text = (post.get("callback_at") or "").strip()
     if text:
         try:
-            moment = datetime.fromisoformat(text)
+            moment = parse_moment(text)
             callback_at = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
             if not clock.is_sane(callback_at):
                 raise ValueError(text)
@@ -104,9 +105,9 @@ def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
 
 WIDGETS = {
     Kind.LONG_TEXT: "textarea",
-    Kind.DATE: "date",
-    Kind.DATETIME: "datetime-local",
-    Kind.TIME: "time",
+    Kind.DATE: "day",  # typed as 27.11.2026 whatever the browser's language
+    Kind.DATETIME: "moment",  # 27.11.2026 14:30
+    Kind.TIME: "clock",  # 14:30, 24-hour
     Kind.ADDRESS: "address",
     Kind.BOOL: "checkbox",
     Kind.CODE: "select",
@@ -126,6 +127,8 @@ def form_values(obj, decls) -> dict[str, str]:
             out.update({f"{decl.name}.{p}": (value or {}).get(p, "") for p in ALL_ADDRESS_PARTS})
         elif decl.kind == Kind.PHONES:
             out[decl.name] = ", ".join(value or [])
+        elif decl.kind == Kind.DATE:
+            out[decl.name] = value.strftime("%d.%m.%Y") if value else ""
         elif decl.kind == Kind.TIME:
             out[decl.name] = value.strftime("%H:%M") if value else ""
         elif decl.kind == Kind.BOOL:
@@ -201,3 +204,22 @@ _EMPTY: dict[Kind, Any] = {
     Kind.TIME: None,
     Kind.MONEY: None,
 }
+
+
+def parse_day(text: str) -> date:
+    """A day as Russian operators type it (27.11.2026, 27.11.26) or ISO (2026-11-27)."""
+    text = text.strip()
+    for fmt in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(text, fmt).date()
+    raise ValueError(text)
+
+
+def parse_moment(text: str) -> datetime:
+    """A moment as typed (27.11.2026 14:30) or ISO (2026-11-27T14:30); naive."""
+    text = " ".join(text.replace("T", " ").split())
+    day, _, clock_text = text.partition(" ")
+    if not clock_text:
+        raise ValueError(text)
+    at = time.fromisoformat(clock_text.replace(".", ":").zfill(5)[:8])
+    return datetime.combine(parse_day(day), at)

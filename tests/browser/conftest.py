@@ -27,7 +27,12 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        # the operators' browsers speak Russian: date and time inputs as 27.11.2026, 10:00
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*FLAGS, "--lang=ru-RU"],
+            env={**os.environ, "LANG": "ru_RU.UTF-8", "LANGUAGE": "ru"},
+        )
         yield chromium
         chromium.close()
 

@@ -83,6 +83,7 @@ def test_cod_address_from_suggestions_delivery_courier_first_confirm_next(
 
 def test_shop_split_an_ambiguous_line_and_choose_the_candidate_shop_7(pages, live_server, shots):
     world = _world("shop", "shop-addr")
+    seed_demo_rates(world.project)  # SHOP-7's list of delivery methods
     order = world.intake(phone="+79161110003", created_at=clock.now() - timedelta(minutes=5))
     page = login(pages, live_server, world.operator.username)
     page.goto(f"{live_server.url}/orders/{order.pk}/")
@@ -108,3 +109,20 @@ def test_shop_split_an_ambiguous_line_and_choose_the_candidate_shop_7(pages, liv
         saved.delivery_address["city"] == "Подольск" and saved.delivery_address["entrance"] == "2"
     )
     assert saved.delivery_address["region"].startswith("Московская")
+    # hand to delivery with a 3-hour window (SHOP-3, SHOP-7): a method from the list
+    page.click('[data-call="answered"]')
+    page.wait_for_selector(".timeline li.kind-call")
+    page.click('[data-outcome="handed_to_delivery"]')
+    form = page.locator('[data-outcome-form="handed_to_delivery"]')
+    tomorrow = (clock.now() + timedelta(days=1)).astimezone(world.project_tz()).date()
+    form.locator("input[name=delivery_date]").fill(tomorrow.strftime("%d.%m.%Y"))  # ru format
+    form.locator("input[name=delivery_time_from]").fill("10:00")
+    form.locator("input[name=delivery_time_to]").fill("13:00")
+    form.locator("select[name=delivery_method]").select_option("outside_mkad")
+    form.locator("textarea[name=delivery_note]").fill("Позвонить за час")
+    shots(page, "16-shop-hand-to-delivery")
+    form.locator("button.save").click()
+    page.wait_for_url(re.compile(r"/p/shop-addr/"))
+    saved = Order.objects.get(pk=order.pk)
+    assert (saved.status, saved.delivery_method) == ("handed_to_delivery", "outside_mkad")
+    assert saved.delivery_flag  # the delivery department's red flag

@@ -37,3 +37,33 @@ def test_money_is_shown_with_spaced_thousands_and_the_currency_sign(amount, curr
 )
 def test_phones_are_shown_grouped_x_4(stored, shown):
     assert format_phone(stored) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("27.11.2026", "2026-11-27"),
+        ("5.1.2027", "2027-01-05"),
+        ("27.11.26", "2026-11-27"),
+        ("2026-11-27", "2026-11-27"),
+    ],
+)
+def test_days_are_typed_as_russian_operators_write_them(typed, day):
+    from dozvon.web.forms import parse_day
+
+    assert parse_day(typed).isoformat() == day
+
+
+@pytest.mark.parametrize("typed", ["27/11/2026", "31.02.2026", "завтра", ""])
+def test_a_day_that_is_not_one_is_refused(typed):
+    from dozvon.web.forms import parse_day
+
+    with pytest.raises(ValueError):
+        parse_day(typed)
+
+
+def test_moments_take_the_day_and_a_24_hour_clock():
+    from dozvon.web.forms import parse_moment
+
+    assert parse_moment("27.11.2026 14:30").isoformat() == "2026-11-27T14:30:00"
+    assert parse_moment("2026-11-27T09:05").isoformat() == "2026-11-27T09:05:00"

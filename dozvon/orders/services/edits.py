@@ -19,6 +19,7 @@ from dozvon.customers.services import (
     customer_check_edit,
     customer_update,
 )
+from dozvon.delivery.models import DeliveryMethod
 from dozvon.orders import rules as order_rules
 from dozvon.orders.fields import EDIT_ORDER_FIELDS, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
@@ -51,6 +52,23 @@ def check_order_fields(order: Order, fields: Mapping[str, Any], *, actor) -> lis
         fields.get("payment_method"), methods=pb.payment_methods, rule=pb.payment_rule
     )
     found += check_writers(fields, role=role_of(actor, order.project))
+    method = fields.get("delivery_method")
+    if method:
+        known = set(
+            DeliveryMethod.objects.filter(project=order.project, is_active=True).values_list(
+                "code", flat=True
+            )
+        )
+        if known and method not in known:  # SHOP-7: a method of the list, not free text
+            found.append(
+                violation(
+                    pb.settings.get("delivery_rule", "X-5"),
+                    "delivery_method",
+                    "Unknown delivery method %(code)s; allowed: %(allowed)s.",
+                    code=method,
+                    allowed=", ".join(sorted(known)),
+                )
+            )
     for name in ("delivery_cost", "paid_amount"):
         if name in fields and fields[name] is not None and fields[name] < 0:
             found.append(violation("X-5", name, "The amount cannot be negative."))
