@@ -18,6 +18,7 @@ from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import CustomerPhone
 from dozvon.orders import rules as order_rules
+from dozvon.orders.fields import BY_NAME
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
@@ -193,6 +194,12 @@ def timeline_text(entry: TimelineEntry, pb) -> str:
         old = pb.statuses.get(entry.data.get("from"))
         new = pb.statuses[entry.data["to"]]
         return f"{old.names.get(lang) if old else entry.data.get('from')} → {new.names.get(lang)}"
+    if entry.kind == "edit" and entry.data.get("field"):
+        # "delivery_address: ∅ → …" as stored; the field by its label for the reader
+        name = str(entry.data["field"])
+        decl = BY_NAME.get(name.removeprefix("customer."))
+        if decl is not None and entry.text.startswith(f"{name}: "):
+            return f"{gettext(decl.label)}: {entry.text[len(name) + 2 :]}"
     return entry.text
 
 
