@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
 from dozvon.core.admin_scope import ScopedTabularInline
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.playbooks.selectors import playbook_def
 
 
 class _ReadOnlyInline(ScopedTabularInline):
@@ -44,15 +47,26 @@ class OrderAdmin(ReadOnlyAdmin):
         "project",
         "customer_name",
         "phone",
-        "status",
-        "bucket",
+        "status_name",
+        "problem_name",
         "total",
         "responsible",
         "created_at",
     )
     list_filter = ("project", "status_group", "status")
+    list_select_related = ("project", "project__playbook", "responsible")
     search_fields = ("=id", "external_id", "customer_name", "phone")
     date_hierarchy = "created_at"
     ordering = ("-id",)
-    list_select_related = ("project", "responsible")
     inlines = [ItemInline, CallInline, TimelineInline]
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_name(self, order):
+        """Statuses by name in the admin's language, not codes (issue 12)."""
+        status = playbook_def(order.project.playbook).statuses.get(order.status)
+        return status.names.get(get_language()) if status else order.status
+
+    @admin.display(description=_("problem"), ordering="problem")
+    def problem_name(self, order):
+        names = playbook_def(order.project.playbook).problems.get(order.problem)
+        return names.get(get_language()) if names else order.problem

@@ -119,3 +119,13 @@ def test_the_admin_shows_every_model_name_in_russian(cod, client):
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url, HTTP_ACCEPT_LANGUAGE="ru").status_code == 200, url
+
+
+def test_the_admin_order_list_shows_statuses_and_problems_by_name(cod, client):
+    _orders(cod)
+    root = UserFactory(username="root-ru2", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    html = client.get("/admin/orders/order/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    text = visible(html)
+    assert "В работе" in text and "Нужно перезвонить" in text
+    assert not re.search(r"(?<![\w-])need_callback(?![\w-])", text)
