@@ -73,12 +73,20 @@ def call_attempt_record(
         order=order,
         actor=actor,
         now=now,
-        text=str(CallResult(result).label),
-        data={
-            "call": call.pk,
-            "result": result,
-            "started_at": started_at.isoformat(),
-            "duration_s": duration_s,
-        },
+        **call_line(call),
     )
     return call
+
+
+def call_line(call: CallAttempt) -> dict:
+    """X-6/X-8: what a call attempt's timeline line says and keeps, on an order or an
+    interaction alike."""
+    return {
+        "text": str(CallResult(call.result).label),
+        "data": {
+            "call": call.pk,
+            "result": call.result,
+            "started_at": call.started_at.isoformat(),
+            "duration_s": call.duration_s,
+        },
+    }

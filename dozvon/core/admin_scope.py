@@ -160,3 +160,16 @@ def lock_unscoped_admins(site: admin.AdminSite) -> None:
             continue
         site.unregister(model)
         site.register(model, type(cls.__name__, (SuperuserOnly, cls), {"__module__": __name__}))
+
+
+class ReadOnlyInline(ScopedTabularInline):
+    """History shown under its order or interaction: read only, never added or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,29 +2,18 @@ from django.contrib import admin
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
-from dozvon.core.admin_scope import ScopedTabularInline
+from dozvon.core.admin_scope import ReadOnlyInline
 from dozvon.interactions.models import Interaction
 from dozvon.orders.models import TimelineEntry
 
 
-class _ReadOnlyInline(ScopedTabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class CallInline(_ReadOnlyInline):
+class CallInline(ReadOnlyInline):
     model = CallAttempt
     fk_name = "interaction"
     fields = ("started_at", "duration_s", "result", "operator")
 
 
-class TimelineInline(_ReadOnlyInline):
+class TimelineInline(ReadOnlyInline):
     model = TimelineEntry
     fk_name = "interaction"
     project_path = "interaction__project"

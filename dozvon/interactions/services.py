@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.calls.rules import check_call_attempt
+from dozvon.calls.services import call_line
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.services import phone_key
@@ -246,12 +247,6 @@ def interaction_call_record(
         interaction=interaction,
         actor=actor,
         now=now,
-        text=str(CallResult(result).label),
-        data={
-            "call": call.pk,
-            "result": result,
-            "started_at": started_at.isoformat(),
-            "duration_s": duration_s,
-        },
+        **call_line(call),
     )
     return call

@@ -4,34 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
-from dozvon.core.admin_scope import ScopedTabularInline
+from dozvon.core.admin_scope import ReadOnlyInline
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.playbooks.selectors import playbook_def
 
 
-class _ReadOnlyInline(ScopedTabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ItemInline(_ReadOnlyInline):
+class ItemInline(ReadOnlyInline):
     model = OrderItem
     project_path = "order__project"
     fields = ("sku", "name", "quantity", "unit_price", "discount_percent", "line_total", "is_main")
 
 
-class CallInline(_ReadOnlyInline):
+class CallInline(ReadOnlyInline):
     model = CallAttempt
     fields = ("started_at", "duration_s", "result", "operator")
 
 
-class TimelineInline(_ReadOnlyInline):
+class TimelineInline(ReadOnlyInline):
     model = TimelineEntry
     project_path = "order__project"
     fields = ("at", "kind", "actor", "text")
