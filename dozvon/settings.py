@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "dozvon.automation",
     "dozvon.addresses",
     "dozvon.delivery",
+    "dozvon.messaging",
+    "dozvon.changes",
     "dozvon.web",
 ]
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from dozvon.api.changes import router as changes_router
 from dozvon.api.common import (
     ReadableJSONRenderer,
     StrictJSONParser,
     TokenAuth,
     install_error_handlers,
 )
+from dozvon.api.messages import router as messages_router
 from dozvon.api.orders import router as orders_router
 from dozvon.api.projects import router as projects_router
 
@@ -53,6 +55,8 @@ api = DozvonAPI(
 install_error_handlers(api)
 api.add_router("", projects_router)
 api.add_router("", orders_router)
+api.add_router("", messages_router)
+api.add_router("", changes_router)
 
 
 @api.get("/health", auth=None, tags=["meta"], include_in_schema=False)

@@ -31,6 +31,9 @@ class Event(StrEnum):
     CALLED = "call.record"
     RELEASED = "order.release"
     REOPENED = "order.reopen"  # a closed order opened again by a supervisor
+    MESSAGE_QUEUED = "message.queue"  # an email queued in the outbox
+    MESSAGE_SENT = "message.send"  # accepted by the mail server
+    MESSAGE_FAILED = "message.fail"  # given up (a permanent failure)
     EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
     TRIGGER = "order.trigger"  # a playbook trigger run by the worker
     # inbound interactions (SUB, NBO)
@@ -51,6 +54,9 @@ TIMELINE_KIND: dict[Event, str] = {
     Event.CALLED: TimelineKind.CALL,
     Event.RELEASED: TimelineKind.AUTO,
     Event.REOPENED: TimelineKind.STATUS,
+    Event.MESSAGE_QUEUED: TimelineKind.MESSAGE,
+    Event.MESSAGE_SENT: TimelineKind.MESSAGE,
+    Event.MESSAGE_FAILED: TimelineKind.MESSAGE,
     Event.EFFECT: TimelineKind.AUTO,
     Event.TRIGGER: TimelineKind.AUTO,
     Event.INTERACTION_STARTED: TimelineKind.AUTO,
