@@ -73,7 +73,7 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def _field_of(loc) -> str:
+def field_of(loc) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "form"}:
         parts = parts[1:]
@@ -124,7 +124,7 @@ def install_error_handlers(api) -> None:
         errors = [
             {
                 "rule": "input",
-                "field": _field_of(e.get("loc", ())),
+                "field": field_of(e.get("loc", ())),
                 "message": gettext("Invalid value: %(reason)s") % {"reason": e.get("msg", "")},
             }
             for e in exc.errors

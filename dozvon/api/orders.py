@@ -62,24 +62,28 @@ def intake(request, slug: str, payload: s.IntakeIn):
     project = project_for(request.auth, slug)
     now = clock.now()
     order, created = order_svc.order_intake(
-        project=project,
-        actor=request.auth,
-        external_id=payload.external_id,
-        customer=CustomerInput(
+        project=project, actor=request.auth, now=now, **intake_arguments(payload, project)
+    )
+    return Status(201 if created else 200, order_out(order, now=now))
+
+
+def intake_arguments(payload: s.IntakeIn, project) -> dict[str, Any]:
+    """An intake body as the intake service's arguments (single and batch intake)."""
+    return {
+        "external_id": payload.external_id,
+        "customer": CustomerInput(
             name=payload.customer.name,
             phone=payload.customer.phone,
             email=payload.customer.email.strip(),
             type=payload.customer.type,
         ),
-        items=[
+        "items": [
             order_svc.ItemInput(i.sku, i.quantity, i.price, i.discount_percent)
             for i in payload.items
         ],
-        payment_method=payload.payment_method,
-        created_at=_aware(payload.created_at, project.time_zone),
-        now=now,
-    )
-    return Status(201 if created else 200, order_out(order, now=now))
+        "payment_method": payload.payment_method,
+        "created_at": _aware(payload.created_at, project.time_zone),
+    }
 
 
 @router.get("/projects/{slug}/orders", tags=["orders"], response=responses({200: s.OrderPageOut}))

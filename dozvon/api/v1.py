@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from dozvon.api.batch import router as batch_router
 from dozvon.api.changes import router as changes_router
 from dozvon.api.common import (
     ReadableJSONRenderer,
@@ -54,6 +55,7 @@ api = DozvonAPI(
 )
 install_error_handlers(api)
 api.add_router("", projects_router)
+api.add_router("", batch_router)  # before orders: /orders/batch is not an order id
 api.add_router("", orders_router)
 api.add_router("", messages_router)
 api.add_router("", changes_router)
