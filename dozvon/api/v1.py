@@ -13,6 +13,7 @@ from dozvon.api.common import (
     TokenAuth,
     install_error_handlers,
 )
+from dozvon.api.interactions import router as interactions_router
 from dozvon.api.messages import router as messages_router
 from dozvon.api.orders import router as orders_router
 from dozvon.api.projects import router as projects_router
@@ -59,6 +60,7 @@ api.add_router("", batch_router)  # before orders: /orders/batch is not an order
 api.add_router("", orders_router)
 api.add_router("", messages_router)
 api.add_router("", changes_router)
+api.add_router("", interactions_router)
 
 
 @api.get("/health", auth=None, tags=["meta"], include_in_schema=False)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dozvon.core.errors import NotFound
+from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.services import phone_key
 from dozvon.interactions.models import Interaction
-from dozvon.orders.models import TimelineEntry
-from dozvon.projects.access import ensure_visible
+from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.rules import name_key
+from dozvon.orders.selectors import phone_search_variants
+from dozvon.projects.access import READ, ensure_can, ensure_visible
 
 # Newest first: the inbound desk shows the caller's latest contacts on top.
 NEWEST_FIRST = ("-started_at", "-id")
@@ -53,3 +56,33 @@ def interaction_timeline(interaction: Interaction) -> QuerySet[TimelineEntry]:
     return (
         TimelineEntry.objects.filter(interaction=interaction).select_related("actor").order_by("id")
     )
+
+
+def callers_matching(*, project, query: str, actor, limit: int = 10):
+    """The inbound desk's search (SUB, NBO): the caller by phone in any format (X-4),
+    email, order number or name (every word, any order); customers of this project only."""
+    ensure_can(actor, project, READ)
+    query = " ".join(query.split())[:200]
+    if not query:
+        return Customer.objects.none()
+    customers = Customer.objects.filter(project=project)
+    cond = Q(pk__in=[])
+    digits = sum(ch.isdigit() for ch in query)
+    if digits >= 5:
+        phones = CustomerPhone.objects.filter(
+            project=project, phone__in=phone_search_variants(query)
+        )
+        cond |= Q(pk__in=phones.values("customer_id"))
+    if "@" in query:
+        cond |= Q(email__iexact=query)
+    if query.isdigit():
+        cond |= Q(orders__pk=int(query)) if len(query) < 10 else Q(pk__in=[])
+    if any(ch.isalpha() for ch in query) and "@" not in query:
+        # names in any word order through the orders' folded name key (SQLite folds ASCII
+        # only, so the key, not icontains, is what matches Cyrillic in any case)
+        words = name_key(query).split()
+        orders = Order.objects.filter(project=project)
+        for word in words:
+            orders = orders.filter(name_key__contains=word)
+        cond |= Q(pk__in=orders.values("customer_id"))
+    return customers.filter(cond).distinct().order_by("-id")[:limit]

@@ -250,3 +250,33 @@ def interaction_call_record(
         **call_line(call),
     )
     return call
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    project,
+    actor,
+    phone: str,
+    line: str,
+    subject: str,
+    comment: str,
+    transferred_to: str = Transfer.NONE,
+    started_at: datetime | None = None,
+    now: datetime,
+) -> Interaction:
+    """An inbound contact recorded in one step (the desk's form, `POST …/interactions`):
+    started and finished together, or nothing written when a rule refuses it."""
+    interaction = interaction_start(project=project, actor=actor, phone=phone, line=line, now=now)
+    if started_at is not None and started_at < now:
+        interaction.started_at = started_at
+        interaction.save(update_fields=["started_at"])
+    return interaction_finish(
+        interaction_id=interaction.pk,
+        actor=actor,
+        subject=subject,
+        comment=comment,
+        transferred_to=transferred_to,
+        version=None,
+        now=now,
+    )

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from dozvon.accounts.forms import LoginForm
-from dozvon.web import calling, card, exports, supervisor, views
+from dozvon.web import calling, card, exports, inbound, supervisor, views
 
 app_name = "web"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("p/<slug:slug>/queues", views.queue_bar, name="queue_bar"),
     path("p/<slug:slug>/queues/<str:code>/next", views.take_next, name="take_next"),
     path("p/<slug:slug>/supervisor", supervisor.supervisor, name="supervisor"),
+    path("p/<slug:slug>/inbound", inbound.inbound, name="inbound"),
+    path("p/<slug:slug>/inbound/record", inbound.inbound_record, name="inbound_record"),
     path("p/<slug:slug>/orders.<str:fmt>", exports.orders_export, name="orders_export"),
     path("orders/<int:order_id>/", card.order_card, name="order"),
     path("orders/<int:order_id>/call", calling.order_call, name="order_call"),
