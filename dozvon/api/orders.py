@@ -149,6 +149,7 @@ def record_call(request, order_id: int, payload: s.CallIn):
         result=payload.result,
         started_at=_aware(payload.started_at, order.project.time_zone),
         duration_s=payload.duration_s,
+        line=payload.line or "",
         now=clock.now(),
     )
     return Status(

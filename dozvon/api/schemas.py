@@ -311,6 +311,9 @@ class CallIn(Schema):
     result: Code
     started_at: Moment | None = None
     duration_s: BigInt = 0
+    line: Code | None = Field(
+        "", description="The caller line it was made from, one of the project's (DUN-7)."
+    )
 
 
 class AddItemIn(Schema):

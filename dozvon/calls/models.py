@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.core import limits
+
 
 class CallResult(models.TextChoices):
     ANSWERED = "answered", _("Answered")
@@ -36,6 +38,9 @@ class CallAttempt(models.Model):
     started_at = models.DateTimeField(_("started at"))
     duration_s = models.PositiveIntegerField(_("duration, s"), default=0)
     result = models.CharField(_("result"), max_length=16, choices=CallResult.choices)
+    # the caller line it was made from, one of the playbook's `caller_lines` (DUN-7: calls
+    # from different numbers); empty on attempts recorded before lines existed
+    line = models.CharField(_("caller line"), max_length=limits.CODE, null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"))
 
     class Meta:

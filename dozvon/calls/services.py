@@ -25,11 +25,16 @@ def call_attempt_record(
     result: str,
     started_at: datetime | None = None,
     duration_s: int = 0,
+    line: str = "",
     now: datetime,
 ) -> CallAttempt:
+    """X-8: record an attempt on an order, from one of the project's caller lines (the
+    playbook's `caller_lines`, DUN-7) when `line` is given."""
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     ensure_claim_allows(order, actor, now)
     started_at = started_at or now
+    pb = playbook_def(order.project.playbook)
+    line = (line or "").strip()
     found = check_call_attempt(
         result=result,
         results=CallResult.values,
@@ -37,6 +42,8 @@ def call_attempt_record(
         started_at=started_at,
         now=now,
         not_before=order.created_at,
+        line=line,
+        lines=tuple(pb.settings.get("caller_lines", ())),
     )
     if found:
         raise RuleViolations(found)
@@ -47,6 +54,7 @@ def call_attempt_record(
         started_at=started_at,
         duration_s=duration_s,
         result=result,
+        line=line or None,
         created_at=now,
     )
     order.calls_total += 1
@@ -54,7 +62,6 @@ def call_attempt_record(
         order.failed_calls += 1
     order.last_call_at = max(order.last_call_at or started_at, started_at)
     written = ["calls_total", "failed_calls", "last_call_at"]
-    pb = playbook_def(order.project.playbook)
     via = pb.settings.get("failed_call_outcome")
     if result in FAILED_RESULTS and via and order.bucket:
         # COD-2/4/17: the failed attempt itself moves the order (quick recall, then hourly)
@@ -81,12 +88,12 @@ def call_attempt_record(
 def call_line(call: CallAttempt) -> dict:
     """X-6/X-8: what a call attempt's timeline line says and keeps, on an order or an
     interaction alike."""
-    return {
-        "text": str(CallResult(call.result).label),
-        "data": {
-            "call": call.pk,
-            "result": call.result,
-            "started_at": call.started_at.isoformat(),
-            "duration_s": call.duration_s,
-        },
+    data = {
+        "call": call.pk,
+        "result": call.result,
+        "started_at": call.started_at.isoformat(),
+        "duration_s": call.duration_s,
     }
+    if call.line:
+        data["line"] = call.line
+    return {"text": str(CallResult(call.result).label), "data": data}

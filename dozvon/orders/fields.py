@@ -175,6 +175,11 @@ FIELDS: tuple[FieldDecl, ...] = (
     FieldDecl("problem", Kind.CODE, N_("Problem"), Store.OUTCOME, limits.CODE, choices="problems"),
     FieldDecl("comment", Kind.LONG_TEXT, N_("Comment"), Store.OUTCOME, limits.COMMENT),
     FieldDecl("callback_at", Kind.DATETIME, N_("Call back at"), Store.OUTCOME),
+    # DUN-4/5: why a postponement or a cancel (a code of the playbook's problems its check
+    # lists), for how many days, until which promised date
+    FieldDecl("reason", Kind.CODE, N_("Reason"), Store.OUTCOME, limits.CODE, choices="reasons"),
+    FieldDecl("days", Kind.TEXT, N_("Postpone for, days"), Store.OUTCOME, 3),
+    FieldDecl("promised_on", Kind.DATE, N_("Promised to pay on"), Store.OUTCOME),
 )
 BY_NAME: dict[str, FieldDecl] = {f.name: f for f in FIELDS}
 

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dozvon.core.errors import Violation, violation
+from dozvon.dunning import rules as dun
 
 FAILED_RESULTS = frozenset({"no_answer", "busy", "voicemail", "invalid_number"})
 
@@ -24,6 +25,7 @@ FAILED_RESULTS = frozenset({"no_answer", "busy", "voicemail", "invalid_number"})
 class CallFact:
     at: datetime
     result: str
+    line: str = ""  # the caller line it was made from (DUN-7), "" when not recorded
 
     @property
     def failed(self) -> bool:
@@ -46,6 +48,8 @@ class OutcomeContext:
     goods_total: Decimal = Decimal("0")
     other_orders: int = 0
     status_history: tuple[str, ...] = field(default=())
+    last_comment_at: datetime | None = None  # the latest operator comment before this save
+    marks: frozenset[str] = frozenset()  # the order's marks (automation `mark`), DUN-5/8
 
     @property
     def problem(self) -> str:
@@ -78,6 +82,11 @@ REGISTRY: dict[str, RuleFn] = {}
 def rule(fn: RuleFn) -> RuleFn:
     REGISTRY[fn.__name__] = fn
     return fn
+
+
+# Facts the service loads only for outcomes with a check that reads them (a query that
+# other outcomes do not pay for): check name → fact names.
+ON_DEMAND: dict[str, frozenset[str]] = {"calling_discipline": frozenset({"last_comment_at"})}
 
 
 def is_blank(value: Any) -> bool:
@@ -352,3 +361,86 @@ def value_in(
             rule_id, field, "Choose one of: %(allowed)s.", allowed=", ".join(map(str, allowed))
         )
     ]
+
+
+@rule
+def required_choice(
+    ctx: OutcomeContext, *, rule_id: str, field: str, allowed: list[str]
+) -> list[Violation]:
+    """An outcome input that must be one of a list (DUN-4: a cancel's reason)."""
+    if is_blank(ctx.values.get(field)):
+        return [violation(rule_id, field, "This field is required for this result.")]
+    return value_in(ctx, rule_id=rule_id, field=field, allowed=allowed)
+
+
+# --- DUN (the pure rules are dozvon.dunning.rules; bounds come from the file) -------------
+
+
+@rule
+def postpone_rules(
+    ctx: OutcomeContext,
+    *,
+    rule_id: str,
+    default_days: int = 7,
+    other_max_days: int = 21,
+    will_think_days: list[int] = (1, 3),
+    already_paid_days: list[int] = (2, 3),
+    promised_max_days: int = 3,
+    promised_date_max_ahead: int = 14,
+    promised_date_after: list[int] = (0, 2),
+) -> list[Violation]:
+    """DUN-5: the postponement's reason, days and promised date."""
+    policy = dun.PostponePolicy(
+        default_days=default_days,
+        other_max_days=other_max_days,
+        will_think_days=tuple(will_think_days),
+        already_paid_days=tuple(already_paid_days),
+        promised_max_days=promised_max_days,
+        promised_date_max_ahead=promised_date_max_ahead,
+        promised_date_after=tuple(promised_date_after),
+    )
+    v = ctx.values
+    return list(
+        dun.postpone(
+            reason=str(v.get("reason") or ""),
+            days=v.get("days"),
+            promised_on=v.get("promised_on"),
+            today=ctx.local(ctx.now).date(),
+            policy=policy,
+            rule_id=rule_id,
+        ).violations
+    )
+
+
+@rule
+def calling_discipline(
+    ctx: OutcomeContext,
+    *,
+    rule_id: str,
+    calls: int = 2,
+    gap_hours: float = 2,
+    lines: int = 2,
+    unreachable_flag: str = "unreachable",
+) -> list[Violation]:
+    """DUN-7: today's calls (lines, hours apart) and a comment after them, or after
+    today's conversation; the comment saved with this result counts."""
+    commented = [ctx.last_comment_at] if ctx.last_comment_at else []
+    if not is_blank(ctx.values.get("comment")):
+        commented.append(ctx.now)
+    return dun.check_calling_discipline(
+        calls=[dun.Attempt(c.at, c.result, c.line) for c in ctx.calls],
+        last_comment_at=max(commented, default=None),
+        unreachable=unreachable_flag in ctx.marks,
+        now=ctx.now,
+        tz=ctx.tz,
+        min_calls=calls,
+        gap_hours=gap_hours,
+        min_lines=lines,
+        rule_id=rule_id,
+    )
+
+
+@rule
+def comment_in_russian(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
+    """DUN-6: the result's comment is written in Russian."""
+    return dun.check_comment_language(ctx.values.get("comment"), rule_id=rule_id)

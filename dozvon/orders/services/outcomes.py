@@ -14,8 +14,8 @@ from dozvon.automation import services as automation
 from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
-from dozvon.orders.fields import OUTCOME_ORDER_FIELDS
-from dozvon.orders.models import Order, TimelineKind
+from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, Store, declared
+from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 from dozvon.orders.services.base import (
     apply_route,
     bump_version,
@@ -28,9 +28,15 @@ from dozvon.orders.services.base import (
 from dozvon.orders.services.edits import check_order_fields
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks import engine
-from dozvon.playbooks.rules import CallFact, OutcomeContext
+from dozvon.playbooks.rules import ON_DEMAND, CallFact, OutcomeContext
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, has_role, is_supervising
+
+# A result's own inputs besides problem, comment and callback time (DUN-5: reason, days,
+# promised date), declared in orders.fields; the outcome's checks read them from `values`.
+OUTCOME_INPUTS = frozenset(
+    f.name for f in declared(Store.OUTCOME) if f.name not in {"problem", "comment", "callback_at"}
+)
 
 
 @transaction.atomic
@@ -43,12 +49,14 @@ def order_apply_outcome(
     comment: str = "",
     callback_at: datetime | None = None,
     fields: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, Any] | None = None,
     version: int | None = None,
     now: datetime,
 ) -> Order:
     """Save the order with a result: check every rule of the outcome, then write status,
     queue state and timeline together — or refuse with every violation and write nothing."""
     fields = {k: v for k, v in (fields or {}).items() if v is not None}
+    inputs = {k: v for k, v in (inputs or {}).items() if v is not None and v != ""}
     order = lock_order(order_id=order_id, actor=actor, action=READ)
     project = order.project
     pb = playbook_def(project.playbook)
@@ -60,7 +68,7 @@ def order_apply_outcome(
     ensure_claim_allows(order, actor, now)
     ensure_open(order, playbook_def(order.project.playbook))
     check_version(order, version)
-    unknown = set(fields) - set(OUTCOME_ORDER_FIELDS)
+    unknown = (set(fields) - set(OUTCOME_ORDER_FIELDS)) | (set(inputs) - OUTCOME_INPUTS)
     if unknown:
         raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
     refused = check_order_fields(order, fields, actor=actor)
@@ -74,14 +82,24 @@ def order_apply_outcome(
         raise RuleViolations([violation("X-6", "comment", "The comment is too long.")])
     values: dict[str, Any] = {name: getattr(order, name) for name in OUTCOME_ORDER_FIELDS}
     values.update(fields)
+    values.update(inputs)
     values.update(
         {"problem": problem, "comment": (comment or "").strip(), "callback_at": callback_at}
     )
     calls = tuple(
-        CallFact(at, result)
-        for at, result in CallAttempt.objects.filter(order=order)
+        CallFact(at, result, line or "")
+        for at, result, line in CallAttempt.objects.filter(order=order)
         .order_by("started_at", "id")
-        .values_list("started_at", "result")
+        .values_list("started_at", "result", "line")
+    )
+    on_demand = {f for c in outcome.checks for f in ON_DEMAND.get(c.name, ())}
+    last_comment_at = (
+        TimelineEntry.objects.filter(order=order, kind=TimelineKind.COMMENT)
+        .order_by("-id")  # append-only: the newest line has the highest id
+        .values_list("at", flat=True)
+        .first()
+        if "last_comment_at" in on_demand
+        else None
     )
     ctx = OutcomeContext(
         now=now,
@@ -97,6 +115,8 @@ def order_apply_outcome(
         other_orders=Order.objects.filter(project=project, customer=order.customer)
         .exclude(pk=order.pk)
         .count(),
+        last_comment_at=last_comment_at,
+        marks=frozenset((order.extra or {}).get("marks") or ()),
     )
     found = engine.evaluate(outcome, ctx)
     if found:
@@ -155,6 +175,7 @@ def order_apply_outcome(
                     "problem": problem,
                     "callback_at": plain(decision.callback_at),
                     "fields": {k: plain(v) for k, v in fields.items()},
+                    **({"inputs": {k: plain(v) for k, v in inputs.items()}} if inputs else {}),
                 },
             ),
         ],
