@@ -21,6 +21,7 @@ READ = "read"  # orders, their lists, timelines and queues
 WORK = "work"  # process orders: calls, items, outcomes, comments, edits
 INTAKE = "intake"  # create orders (partner sites, imports)
 SUPERVISE = "supervise"  # VIP marks, reports, other people's claims
+CHANGES = "changes"  # the changes feed (API.md round 2): order changes in commit order
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     # the integration role creates orders; reading them takes a `read` scope
@@ -28,15 +29,18 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     WORK: frozenset({Role.OPERATOR, Role.SUPERVISOR}),
     INTAKE: frozenset({Role.INTEGRATION, Role.SUPERVISOR}),
     SUPERVISE: frozenset({Role.SUPERVISOR}),
+    # whoever reads the orders may read their changes; an integration only through a
+    # `changes` scope, like `read`
+    CHANGES: frozenset(Role.values) - {Role.INTEGRATION},
 }
 
-# What each token scope allows. `payments` and `changes` are for the payment callback
-# and the changes feed, which add their actions here when they exist.
+# What each token scope allows. `payments` is for the payment callback, which adds its
+# action here when it exists.
 SCOPE_ACTIONS: dict[str, frozenset[str]] = {
     TokenScope.INTAKE: frozenset({INTAKE}),
     TokenScope.READ: frozenset({READ}),
     TokenScope.PAYMENTS: frozenset(),
-    TokenScope.CHANGES: frozenset(),
+    TokenScope.CHANGES: frozenset({CHANGES}),
 }
 
 

@@ -171,14 +171,17 @@ def test_record_takes_exactly_one_subject(cod, known_order, now):
 
 
 @pytest.mark.parametrize("subject", ["order", "interaction"])
-def test_record_writes_in_two_statements_whatever_the_subject(subject, cod, known_order, now):
+def test_record_writes_lines_and_audit_in_two_statements_and_a_feed_row_for_orders(
+    subject, cod, known_order, now
+):
     # given an order and an interaction loaded as the services lock them
     target = {"order": known_order, "interaction": _start(cod, now=now)}[subject]
     lines = [Line("a", {"field": "a"}), Line("b", {"field": "b"}), Line("c", {"field": "c"})]
     # when three lines and the audit row are recorded
     with CaptureQueriesContext(connection) as ctx:
         record(Event.EDITED, actor=cod.operator, now=now, lines=lines, **{subject: target})
-    # then one insert of the lines and one of the audit row
-    assert len(ctx.captured_queries) == 2
+    # then one insert of the lines and one of the audit row, and for an order one row of
+    # the partners' changes feed (an edit is a partner change; interactions are not)
+    assert len(ctx.captured_queries) == (3 if subject == "order" else 2)
     audit = AuditEntry.objects.latest("id")
     assert (audit.target_type, audit.target_id) == (subject, str(target.pk))

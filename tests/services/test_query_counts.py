@@ -73,9 +73,11 @@ def test_order_card_statements(cod, now, client):
 
 
 # The card's queue bar counts from the tab tally on PostgreSQL, one COUNT per tab on SQLite.
+# Intake and outcome each write one changes-feed row (API.md round 2): one INSERT apiece.
+# The card reads the project's delivery methods (SHOP-7, a list on the card): one SELECT.
 EXPECTED = (
-    {"intake": 12, "take": 5, "outcome": 9, "card": 11}
+    {"intake": 13, "take": 5, "outcome": 10, "card": 12}
     if PG
-    else {"intake": 12, "take": 7, "outcome": 9, "card": 17}
+    else {"intake": 13, "take": 7, "outcome": 10, "card": 18}
 )
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
 """X-6/X-12: the one way a change is recorded — a timeline line (or several) on its subject
-and one audit row, written together with a typed event kind (STYLE "record(event)").
+and one audit row, written together with a typed event kind (STYLE "record(event)"); and,
+for an order change a partner cares about, its row in the changes feed (API.md round 2).
 
 The subject is an order or an inbound interaction (SUB, NBO: work that is not an order);
 the timeline line points at it and the audit row names it as `target_type`."""
@@ -13,6 +14,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from dozvon.audit.services import audit_record
+from dozvon.changes.models import ChangeKind
+from dozvon.changes.services import change_append
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 
 if TYPE_CHECKING:
@@ -67,6 +70,22 @@ TIMELINE_KIND: dict[Event, str] = {
 }
 
 
+# The order events a partner polling the changes feed sees, and as what. Not here, so
+# not partner changes: comments, calls, releases, messages, interactions.
+CHANGE_KIND: dict[Event, str] = {
+    Event.RECEIVED: ChangeKind.CREATED,
+    Event.AUTO_INVALIDATED: ChangeKind.STATUS,
+    Event.OUTCOME: ChangeKind.STATUS,
+    Event.REOPENED: ChangeKind.STATUS,
+    Event.EDITED: ChangeKind.EDITED,
+    Event.ITEM_ADDED: ChangeKind.EDITED,
+}
+# Automatic actions (an outcome's effects, a trigger's) are a change only when one of
+# their lines changed the status (automation/services: "from" → "to"); the rest (a due
+# time, a queue, a mark, a message) is the call centre's own business.
+STATUS_EFFECTS: dict[str, str] = {"set_status": ChangeKind.STATUS, "cancel": ChangeKind.CANCELLED}
+
+
 @dataclass(frozen=True)
 class Line:
     """One timeline line; `kind` defaults to the event's own."""
@@ -89,7 +108,8 @@ def record(
     changes: Mapping[str, Any] | None = None,
     audit: bool = True,
 ) -> TimelineEntry | None:
-    """Append the event's timeline line(s) and its audit row; the last line written.
+    """Append the event's timeline line(s), its audit row and, for an order change a
+    partner sees (`change_kind`), its changes-feed row; the last line written.
 
     The subject is `order=` or `interaction=`, exactly one (with its project loaded, as
     the services' locks load it). `text`/`data` make one line; `lines` several (an edit of
@@ -127,4 +147,25 @@ def record(
             changes=dict(changes if changes is not None else (data or {})),
             now=now,
         )
+    if order is not None:
+        kind = change_kind(event, lines)
+        if kind is not None:
+            change_append(order=order, kind=kind, now=now)
     return entries[-1] if entries else None
+
+
+def change_kind(event: Event, lines: Sequence[Line]) -> str | None:
+    """The changes-feed kind of an order event with these lines; None when a partner
+    does not see it."""
+    kind = CHANGE_KIND.get(event)
+    if kind is not None or event not in (Event.EFFECT, Event.TRIGGER):
+        return kind
+    kinds = {
+        STATUS_EFFECTS[line.data["effect"]]
+        for line in lines
+        if line.data.get("effect") in STATUS_EFFECTS
+        and line.data.get("from") != line.data.get("to")
+    }
+    if ChangeKind.CANCELLED in kinds:
+        return ChangeKind.CANCELLED
+    return ChangeKind.STATUS if kinds else None
