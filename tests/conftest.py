@@ -157,6 +157,11 @@ def shop(db) -> World:
 
 
 @pytest.fixture
+def dun(db) -> World:
+    return _world("dun", "dun")
+
+
+@pytest.fixture
 def api_for():
     return Api
 

@@ -35,6 +35,7 @@ def input_type(decl: FieldDecl) -> Any:
     text = Annotated[str, Field(max_length=decl.max_length or limits.COMMENT)]
     return {
         Kind.MONEY: Amount,
+        Kind.INTEGER: Annotated[int, Field(ge=0, le=10 ** (decl.max_length or 9) - 1)],
         Kind.DATE: Day,
         Kind.TIME: time,
         Kind.BOOL: bool,
@@ -47,6 +48,7 @@ def output_type(decl: FieldDecl) -> Any:
     """What a response carries for the field (money as a decimal string, times HH:MM)."""
     return {
         Kind.MONEY: str,
+        Kind.INTEGER: int | None,
         Kind.DATE: date | None,
         Kind.TIME: str | None,
         Kind.BOOL: bool,

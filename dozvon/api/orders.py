@@ -183,6 +183,7 @@ def add_item(request, order_id: int, payload: s.AddItemIn):
 
 
 _NOT_FIELDS = frozenset({"code", "problem", "comment", "callback_at", "version"})
+_INPUTS = frozenset(s.OutcomeInputs.model_fields)
 
 
 @router.post("/orders/{order_id}/outcome", tags=["orders"], response=ORDER)
@@ -196,7 +197,8 @@ def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
         problem=payload.problem or "",
         comment=payload.comment or "",
         callback_at=_aware(payload.callback_at, order.project.time_zone),
-        fields={k: v for k, v in data.items() if k not in _NOT_FIELDS},
+        fields={k: v for k, v in data.items() if k not in _NOT_FIELDS and k not in _INPUTS},
+        inputs={k: v for k, v in data.items() if k in _INPUTS},
         version=payload.version,
         now=clock.now(),
     )

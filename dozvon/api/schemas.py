@@ -323,7 +323,16 @@ class AddItemIn(Schema):
     version: Version | None = None
 
 
-class OutcomeIn(DeliveryFields, Strict):
+# A result's own inputs besides problem, comment and callback time (DUN-5: reason, days,
+# promised date), declared once in orders/fields.py.
+OutcomeInputs = input_model(
+    "OutcomeInputs",
+    [d for d in declared(Store.OUTCOME) if d.name not in {"problem", "comment", "callback_at"}],
+    base=Schema,
+)
+
+
+class OutcomeIn(DeliveryFields, OutcomeInputs, Strict):
     code: Code
     problem: Code | None = ""
     comment: Comment | None = ""

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     TEXT = "text"  # one line
     LONG_TEXT = "long_text"  # several lines
     CODE = "code"  # one of a list the playbook or the model declares (`choices`)
+    INTEGER = "integer"  # a whole number, e.g. days
     MONEY = "money"  # Decimal, two places, written as a string "552.00"
     DATE = "date"
     DATETIME = "datetime"  # a moment, local to the project when typed without an offset
@@ -178,7 +179,7 @@ FIELDS: tuple[FieldDecl, ...] = (
     # DUN-4/5: why a postponement or a cancel (a code of the playbook's problems its check
     # lists), for how many days, until which promised date
     FieldDecl("reason", Kind.CODE, N_("Reason"), Store.OUTCOME, limits.CODE, choices="reasons"),
-    FieldDecl("days", Kind.TEXT, N_("Postpone for, days"), Store.OUTCOME, 3),
+    FieldDecl("days", Kind.INTEGER, N_("Postpone for, days"), Store.OUTCOME, 3),
     FieldDecl("promised_on", Kind.DATE, N_("Promised to pay on"), Store.OUTCOME),
 )
 BY_NAME: dict[str, FieldDecl] = {f.name: f for f in FIELDS}
@@ -197,6 +198,8 @@ def declared(store: Store, *, outcome: bool | None = None, edit: bool | None = N
 
 # Order fields an outcome may carry and write (SHOP-1…3, SHOP-7).
 OUTCOME_ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_O, outcome=True))
+# A result's own inputs (problem, comment, callback time; DUN-5's reason, days, date).
+OUTCOME_INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.store == Store.OUTCOME)
 # Order and customer fields an edit may set.
 EDIT_ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_O, edit=True))
 CUSTOMER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_C, edit=True))

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from dozvon.orders.fields import OUTCOME_ORDER_FIELDS
+from dozvon.orders.fields import OUTCOME_INPUT_FIELDS, OUTCOME_ORDER_FIELDS
 from dozvon.playbooks import rules as R
 from dozvon.playbooks.automation_def import EffectDef, TriggerDef, parse_effects, parse_triggers
 
@@ -19,7 +19,7 @@ LANGS = ("ru", "uk", "en")
 # Order fields an outcome may carry and write (SHOP-1…3, SHOP-7), declared in orders.fields.
 ORDER_FIELDS = OUTCOME_ORDER_FIELDS
 # Fields an outcome may require, forbid or offer: its own input and the order fields.
-OUTCOME_FIELDS = frozenset({"comment", "problem", "callback_at", *ORDER_FIELDS})
+OUTCOME_FIELDS = frozenset({*OUTCOME_ORDER_FIELDS, *OUTCOME_INPUT_FIELDS})
 TAKE_ORDERS = frozenset({"oldest_first", "list"})
 # A tab's arrival days (`created`) as [since, until) in days before today's local date,
 # None for open; "any" has no bounds. created_day below names a day the same way.

@@ -19,6 +19,7 @@ from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
 from dozvon.customers.models import CustomerType, Gender
 from dozvon.delivery.models import DeliveryMethod
+from dozvon.dunning.rules import POSTPONE_REASONS
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.fields import BY_NAME, Store, address_parts, declared, writable_by
@@ -63,11 +64,25 @@ def _model_choices(decl) -> list[tuple[str, str]]:
     return []
 
 
+def reasons_of(outcome) -> list[str]:
+    """The reasons an outcome accepts: the `allowed` of its check on `reason`, else the
+    postponement reasons of DUN-5."""
+    for check in outcome.checks if outcome is not None else ():
+        if check.params.get("field") == "reason" and check.params.get("allowed"):
+            return list(check.params["allowed"])
+        if check.name == "postpone_rules":
+            return list(POSTPONE_REASONS)
+    return []
+
+
 def _choices(decl, pb, outcome, lang, project=None) -> list[tuple[str, str]]:
     """The allowed values of a declared list field: the playbook's (problems of this
     outcome, payment methods) or the model's."""
     if decl.choices == "problems":
         return [(p, pb.problems[p].get(lang)) for p in outcome.problems]
+    if decl.choices == "reasons":  # DUN-4/5: the reasons the outcome's checks accept
+        allowed = reasons_of(outcome)
+        return [(r, pb.problems[r].get(lang) if r in pb.problems else r) for r in allowed]
     if decl.choices == "delivery_methods":
         return [
             (m.code, m.name(lang))

@@ -54,6 +54,11 @@ def _parse(decl: FieldDecl, post, name: str):
         return value
     if decl.kind == Kind.TIME:
         return time.fromisoformat(raw.replace(".", ":").zfill(5))
+    if decl.kind == Kind.INTEGER:
+        value = int(raw)
+        if not 0 <= value < 10 ** (decl.max_length or 9):
+            raise ValueError(raw)
+        return value
     if decl.kind == Kind.MONEY:
         try:
             return Decimal(raw.replace(",", ".").replace(" ", ""))
@@ -79,9 +84,17 @@ def parse_fields(post, decls) -> tuple[dict[str, Any], list[Violation]]:
     return fields, found
 
 
+# A result's own inputs besides problem, comment and callback time (DUN-5).
+OUTCOME_INPUT_DECLS = tuple(
+    d for d in declared(Store.OUTCOME) if d.name not in {"problem", "comment", "callback_at"}
+)
+
+
 def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
     """Outcome form → keyword arguments for `order_apply_outcome` (without ids)."""
     fields, found = parse_fields(post, declared(Store.ORDER, outcome=True))
+    inputs, bad_inputs = parse_fields(post, OUTCOME_INPUT_DECLS)
+    found += bad_inputs
     callback_at = None
     text = (post.get("callback_at") or "").strip()
     if text:
@@ -99,6 +112,7 @@ def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
         "comment": (post.get("comment") or "").strip(),
         "callback_at": callback_at,
         "fields": fields,
+        "inputs": inputs,
     }
     return args, found
 
@@ -112,6 +126,7 @@ WIDGETS = {
     Kind.BOOL: "checkbox",
     Kind.CODE: "select",
     Kind.MONEY: "text",
+    Kind.INTEGER: "number",
     Kind.EMAIL: "email",
     Kind.PHONE: "tel",
 }
