@@ -241,3 +241,37 @@ if ADDRESS_PROVIDER not in {"offline", "dadata"}:
     raise ImproperlyConfigured("ADDRESS_PROVIDER must be offline or dadata")
 if ADDRESS_PROVIDER == "dadata" and not DADATA_API_KEY:
     raise ImproperlyConfigured("ADDRESS_PROVIDER=dadata needs DADATA_API_KEY")
+
+# Email: messages leave through the outbox (dozvon/messaging) over SMTP. EMAIL_URL
+# names the server as dj-email-url reads it (smtp://user:password@host:25,
+# submission://user:password@host:587 for STARTTLS, smtp://host:465?ssl=true); DEV sends
+# to the demo's sink (`dozvon mailsink`, var/mail/). The Message-ID of every email is
+# `<uuid@EMAIL_MESSAGE_ID_HOST>`, by default the domain of DEFAULT_FROM_EMAIL.
+import dj_email_url  # noqa: E402 - this block's own dependency
+
+EMAIL_URL = os.environ.get("EMAIL_URL") or (
+    "smtp://127.0.0.1:8025" if DEV else "smtp://localhost:25"
+)
+_email = dj_email_url.parse(EMAIL_URL)
+if "EMAIL_BACKEND" not in _email:
+    raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme in {EMAIL_URL.split(':')[0]!r}")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(VAR_DIR / "mail")
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL") or _email.get("DEFAULT_FROM_EMAIL") or "dozvon@localhost"
+)
+if "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be an address, e.g. shop@example.com")
+EMAIL_MESSAGE_ID_HOST = (
+    os.environ.get("EMAIL_MESSAGE_ID_HOST")
+    or DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >")
+    or "localhost"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.automation import selectors
 from dozvon.automation.models import TriggerRun
+from dozvon.core.errors import RuleViolations
 from dozvon.orders.models import Order
 from dozvon.orders.services.base import apply_route, bump_version
 from dozvon.orders.services.events import Event, Line, record
@@ -67,7 +68,9 @@ def effects_apply(
     written: list[str] = []
     lines = []
     for effect in effects:
-        done = _APPLY[effect.kind](order, effect, pb=pb, now=now, written=written)
+        # sending needs to know who and why (X-9: the message's reason and idempotency)
+        why = {"actor": actor, "reason": reason, "cause": cause} if effect.kind in _WHY else {}
+        done = _APPLY[effect.kind](order, effect, pb=pb, now=now, written=written, **why)
         if done is not None:
             text, data = done
             lines.append(Line(text, {**data, "effect": effect.kind, "rule": reason, **cause}))
@@ -88,15 +91,37 @@ def effects_apply(
 # --- one function per effect kind: change the order, say what was done (or None) ----------
 
 
-def _send_message(order, effect, *, pb, now, written):
-    # TODO(X-9, the messages issue): render the project's template `effect.template` and
-    # enqueue its sending as a task in this transaction (STYLE 4, idempotency key: order,
-    # template, occurrence); the send writes the `message` timeline line. Until that issue
-    # lands nothing is sent: this placeholder only says so on the timeline.
-    return (
-        N_('Message "%(template)s" to be sent (%(rule)s): messages are not sent yet'),
-        {"template": effect.template},
-    )
+def _send_message(order, effect, *, pb, now, written, actor, reason, cause):
+    """X-9: queue the project's template `effect.template` in this transaction (its task
+    enqueued with it), once per order, template and cause ("outcome:already_paid",
+    "trigger:too_many_contacts"): the effect applied again finds the message it queued.
+    Nothing blocks the outcome or the trigger when the email cannot be queued (no such
+    template, no valid address): the line says why, and no message is counted."""
+    from dozvon.messaging.services import message_queue, queued_line, template_for
+
+    why = ",".join(f"{kind}:{code}" for kind, code in sorted(cause.items())) or reason
+    try:
+        message, queued = message_queue(
+            order=order,
+            template=effect.template,
+            reason=why,
+            actor=actor,
+            now=now,
+            timeline_line=False,  # the effect's line below is the timeline's
+        )
+    except RuleViolations as refused:
+        found = template_for(order.project, effect.template)
+        data = {"template": effect.template, "name": found.name if found else effect.template}
+        if found is None or "template" in {v.field for v in refused.violations}:
+            return N_('Email not sent (%(rule)s): no active template "%(template)s"'), data
+        return N_('Email "%(name)s" not sent (%(rule)s): no valid customer address'), data
+    if not queued:
+        return None
+    _, data = queued_line(message, actor=None)
+    return N_('Email "%(name)s" to %(to)s queued automatically (%(rule)s)'), data
+
+
+_WHY = frozenset({"send_message"})
 
 
 def _set_due(order, effect, *, pb, now, written):

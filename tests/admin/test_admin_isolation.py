@@ -36,6 +36,7 @@ from dozvon.orders.models import Order
 from dozvon.projects.models import Membership, Project
 from tests.conftest import NOW
 from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory
+from tests.messaging.support import mail_scene
 
 # Strings of project B (and of global configuration); none may reach A's supervisor.
 # The phone is +7 903 555-66-77; searches below use other substrings of the same rows
@@ -107,10 +108,11 @@ def _order(project, product, users, name: str, phone: str) -> Order:
         project=project,
         actor=users["integration"],
         external_id=None,
-        customer=CustomerInput(name=name, phone=phone),
+        customer=CustomerInput(name, phone, f"{name.split()[0].lower()}@example.com"),
         items=[svc.ItemInput(product.sku)],
         now=NOW,
     )
+    mail_scene(project, order, users["operator"], now=NOW)  # only A and B (audited)
     call_attempt_record(order_id=order.pk, actor=users["operator"], result="no_answer", now=NOW)
     svc.order_add_comment(
         order_id=order.pk, actor=users["operator"], text=f"{name} comment", now=NOW

@@ -136,7 +136,8 @@ def test_more_than_seven_contacts_send_the_final_offer_and_cancel_dun_8(dun):
     assert (fresh(seven).status, fresh(seven).bucket) == ("pending", "worklist")
     eight = fresh(eight)
     assert (eight.status, eight.status_group, eight.bucket) == ("cancelled", "closed", "")
-    # with a line for the (not yet sent) final offer and one for the cancellation
+    # with a line for the final offer (not sent: the project has no such template, X-9)
+    # and one for the cancellation
     offer, cancel = automatic_lines(eight, trigger="too_many_contacts")
     assert (offer.data["effect"], offer.data["template"]) == ("send_message", "final_bonus_25")
     assert (cancel.data["effect"], cancel.data["from"], cancel.data["to"]) == (
@@ -147,7 +148,7 @@ def test_more_than_seven_contacts_send_the_final_offer_and_cancel_dun_8(dun):
     with translation.override("en"):
         pb = playbook_def(dun.project.playbook)
         assert timeline_text(offer, pb) == (
-            'Message "final_bonus_25" to be sent (DUN-8): messages are not sent yet'
+            'Email not sent (DUN-8): no active template "final_bonus_25"'
         )
         assert timeline_text(cancel, pb) == (
             "Cancelled automatically: Ожидает оплаты → Отменён (DUN-8)"

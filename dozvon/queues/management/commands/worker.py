@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from dozvon.automation.tasks import schedule_triggers
+from dozvon.messaging.tasks import schedule_outbox_sweep
 from dozvon.queues.tasks import schedule_queue_snapshots
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
         if not {"-h", "--help"} & set(argv[2:]):
             schedule_queue_snapshots()
             schedule_triggers()
+            schedule_outbox_sweep()  # emails whose sending was lost
         call_command("db_worker", *argv[2:])

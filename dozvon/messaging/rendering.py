@@ -1,0 +1,291 @@
+"""X-9, SUB-5: what an email may say, and saying it.
+
+A template is Django template language run by a standalone `Engine` (no loaders, no tag
+libraries, HTML autoescaped) over a context built here from the order — plain strings,
+numbers and lists of them, never a model object — so nothing that is not on the
+allow-list (`CONTEXT`) can reach a customer: no token, no promo code, no internal id but
+the order's number, whatever the template says.
+
+A template is also checked when saved (`template_problems`): every variable it uses, in
+output, conditions, loops and filter arguments, must be on the allow-list (attributes
+included: `item.name` in a loop over `items`), and only a few harmless tags and filters
+may be used. A refusal names the variable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import FilterExpression, Node, TextNode, Variable, VariableNode
+from django.template.defaulttags import (
+    CommentNode,
+    ForNode,
+    IfNode,
+    SpacelessNode,
+    TemplateLiteral,
+    WithNode,
+)
+from django.utils.translation import gettext as _
+
+from dozvon.core.money import display_money
+from dozvon.dunning.rules import bonus_units as dun_bonus_units
+
+LEAF = None  # a string or a number: nothing to look up in it
+ITEM = {
+    "name": LEAF,
+    "quantity": LEAF,
+    "price": LEAF,
+    "discount_percent": LEAF,
+    "line_total": LEAF,
+    "gift": LEAF,
+}
+# The allow-list: every name a template may use, and what may be looked up in it (a dict:
+# these keys; a list: numbered elements of the given shape).
+CONTEXT: dict[str, Any] = {
+    "order_number": LEAF,
+    "order_date": LEAF,
+    "customer_name": LEAF,
+    "items": [ITEM],
+    "goods_total": LEAF,
+    "delivery_cost": LEAF,
+    "total": LEAF,
+    "currency": LEAF,
+    "shop_name": LEAF,
+    "bank_details": LEAF,
+    "bonus_percent": LEAF,
+    "bonus_units": LEAF,
+    "due_date": LEAF,
+}
+BONUS_VARIABLES = frozenset({"bonus_percent", "bonus_units"})
+FORLOOP = {k: LEAF for k in ("counter", "counter0", "revcounter", "revcounter0", "first", "last")}
+NODES = (TextNode, VariableNode, IfNode, ForNode, WithNode, CommentNode, SpacelessNode)
+FILTERS = frozenset(
+    {
+        "add", "capfirst", "center", "cut", "default", "default_if_none", "first",
+        "floatformat", "join", "last", "length", "linebreaks", "linebreaksbr", "ljust",
+        "lower", "pluralize", "rjust", "slice", "title", "truncatechars", "truncatewords",
+        "upper", "wordwrap", "yesno",
+    }
+)  # fmt: skip
+
+ENGINE = Engine(libraries={}, builtins=Engine.default_builtins, autoescape=True)
+
+
+class TemplateRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- checking a template ------------------------------------------------------------------
+
+
+def template_problems(*, subject: str, body_text: str, body_html: str) -> dict[str, list[str]]:
+    """Each part's problems (unknown variable, refused tag or filter, syntax), by field."""
+    problems = {}
+    for name, source in (("subject", subject), ("body_text", body_text), ("body_html", body_html)):
+        try:
+            variables_of(source or "")
+        except TemplateRefused as refused:
+            problems[name] = [refused.message]
+    return problems
+
+
+def variables_of(source: str) -> set[str]:
+    """The allow-listed names `source` uses; TemplateRefused for anything else."""
+    try:
+        template = ENGINE.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateRefused(_("Template error: %(error)s") % {"error": exc}) from exc
+    used: set[str] = set()
+    _walk(template.nodelist, Scope(dict(CONTEXT), frozenset()), used)
+    return used
+
+
+@dataclass(frozen=True)
+class Scope:
+    shapes: dict[str, Any]  # every name visible here, with its shape
+    local: frozenset[str]  # the names bound by {% for %} / {% with %}
+
+    def bind(self, names: Mapping[str, Any]) -> Scope:
+        return Scope({**self.shapes, **names}, self.local | set(names))
+
+
+def _walk(nodelist, scope: Scope, used: set[str]) -> None:
+    for node in nodelist or ():
+        if not isinstance(node, NODES):
+            raise TemplateRefused(
+                _("The tag {%% %(tag)s %%} cannot be used in an email template.")
+                % {"tag": _tag(node)}
+            )
+        if isinstance(node, VariableNode):
+            _expression(node.filter_expression, scope, used)
+        elif isinstance(node, IfNode):
+            for condition, branch in node.conditions_nodelists:
+                _condition(condition, scope, used)
+                _walk(branch, scope, used)
+        elif isinstance(node, ForNode):
+            shape = _expression(node.sequence, scope, used)
+            element = shape[0] if isinstance(shape, list) and len(node.loopvars) == 1 else LEAF
+            inner = scope.bind({"forloop": FORLOOP, **dict.fromkeys(node.loopvars, element)})
+            _walk(node.nodelist_loop, inner, used)
+            _walk(node.nodelist_empty, scope, used)
+        elif isinstance(node, WithNode):
+            bound = {k: _expression(v, scope, used) for k, v in node.extra_context.items()}
+            _walk(node.nodelist, scope.bind(bound), used)
+        elif isinstance(node, SpacelessNode):
+            _walk(node.nodelist, scope, used)
+
+
+def _tag(node: Node) -> str:
+    token = getattr(node, "token", None)
+    return token.contents.split()[0] if token is not None and token.contents else "?"
+
+
+def _condition(condition, scope, used) -> None:
+    if condition is None:
+        return
+    if isinstance(condition, TemplateLiteral):
+        _expression(condition.value, scope, used)
+        return
+    _condition(getattr(condition, "first", None), scope, used)
+    _condition(getattr(condition, "second", None), scope, used)
+
+
+def _expression(expression: FilterExpression, scope, used) -> Any:
+    """Check the variable and the filters; the shape of the value (LEAF once filtered,
+    but for a slice of a list or its first or last element)."""
+    shape = _variable(expression.var, scope, used) if expression.is_var else LEAF
+    for func, args in expression.filters:
+        name = getattr(func, "_filter_name", func.__name__)
+        if name not in FILTERS:
+            raise TemplateRefused(
+                _('The filter "%(filter)s" cannot be used in an email template.') % {"filter": name}
+            )
+        for lookup, arg in args:
+            if lookup:
+                _variable(arg, scope, used)
+        if name in {"first", "last"} and isinstance(shape, list):
+            shape = shape[0]  # an element: `{% with item=items|first %}{{ item.name }}`
+        elif name != "slice":  # a slice of a list is a list of the same elements
+            shape = LEAF
+    return shape
+
+
+def _variable(variable: Variable, scope, used) -> Any:
+    if variable.lookups is None:
+        return LEAF  # a literal
+    name = variable.lookups[0]
+    if name not in scope.shapes:
+        raise _unknown(variable.var)
+    if name not in scope.local:
+        used.add(name)
+    shape = scope.shapes[name]
+    for part in variable.lookups[1:]:
+        if isinstance(shape, dict) and part in shape:
+            shape = shape[part]
+        elif isinstance(shape, list) and part.isdigit():
+            shape = shape[0]
+        else:
+            raise _unknown(variable.var)
+    return shape
+
+
+def _unknown(name: str) -> TemplateRefused:
+    return TemplateRefused(
+        _('Unknown variable "%(name)s". Allowed: %(allowed)s.')
+        % {"name": name, "allowed": ", ".join(CONTEXT)}
+    )
+
+
+# --- the context and rendering ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def render(template, context: Mapping[str, Any]) -> Rendered:
+    """The template's three parts over `context` (HTML escaped, the subject on one line)."""
+    subject = ENGINE.from_string(template.subject).render(Context(context, autoescape=False))
+    text = ENGINE.from_string(template.body_text).render(Context(context, autoescape=False))
+    html = ""
+    if template.body_html.strip():
+        html = ENGINE.from_string(template.body_html).render(Context(context, autoescape=True))
+    return Rendered(" ".join(subject.split()), text, html)
+
+
+def _percent(value: Decimal) -> str:
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _day(value: date | datetime | None, tz: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(tz)).date()
+    return f"{value:%d.%m.%Y}"
+
+
+def message_context(
+    order,
+    *,
+    mail_settings=None,
+    bonus_percent: int | None = None,
+    bonus_units: int | None = None,
+    due_date: date | datetime | None = None,
+) -> dict[str, Any]:
+    """The allow-listed values of one order (`CONTEXT`'s keys, nothing else): plain
+    strings and numbers, money as people read it ("1 490 ₽"); the bonus of an offer in
+    units (DUN-2: the order's units × %, rounded half up, at least 1) unless given."""
+    project = order.project
+    currency = order.currency
+    tz = project.time_zone
+    items = [
+        {
+            "name": item.name,
+            "quantity": item.quantity,
+            "price": display_money(item.unit_price, currency),
+            "discount_percent": _percent(item.discount_percent),
+            "line_total": display_money(item.line_total, currency),
+            "gift": item.is_gift,
+        }
+        for item in order.items.all()
+    ]
+    context: dict[str, Any] = {
+        "order_number": str(order.external_id or order.pk),
+        "order_date": _day(order.created_at, tz),
+        "customer_name": order.customer_name or order.customer.full_name,
+        "items": items,
+        "goods_total": display_money(order.goods_total, currency),
+        "delivery_cost": display_money(order.delivery_cost, currency),
+        "total": display_money(order.total, currency),
+        "currency": currency,
+        "shop_name": (mail_settings.sender_name if mail_settings else "") or project.name,
+        "bank_details": mail_settings.bank_details if mail_settings else "",
+        "bonus_percent": "",
+        "bonus_units": "",
+        "due_date": _day(due_date if due_date is not None else order.due_at, tz),
+    }
+    if bonus_percent is not None:
+        # DUN-2: the bonus is extra units of the order's products ("bonus pills")
+        units = sum(item["quantity"] for item in items)
+        context["bonus_percent"] = bonus_percent
+        context["bonus_units"] = (
+            bonus_units if bonus_units is not None else dun_bonus_units(units, bonus_percent)
+        )
+    if set(context) != set(CONTEXT):  # the allow-list and the values stay one list
+        raise RuntimeError("message_context and CONTEXT disagree")
+    return context

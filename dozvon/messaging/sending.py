@@ -1,0 +1,210 @@
+"""X-9 "sent in the background, retried on failure, never lost and never sent twice":
+the worker's side of the outbox.
+
+`outbox_send` sends one queued message:
+1. claims it with a compare-and-set UPDATE (correct on SQLite and PostgreSQL alike,
+   STACK-NOTES): queued, due, and nobody's live claim → our claim token, a lease, one more
+   attempt. A message already sent, failed, not yet due or being sent elsewhere is left.
+2. sends it over SMTP *outside* any transaction (no row or SQLite write lock is held
+   while a mail server thinks), with the Message-ID generated when it was queued;
+3. writes the result under the same claim token: sent (+ the `message` timeline line),
+   failed for good (5xx for this recipient or message: + an `auto` line with the reason),
+   or queued again after a backoff with its task enqueued in that transaction.
+
+A worker that dies between the server's "250 OK" and step 3 leaves the claim to expire;
+`outbox_sweep` (every few minutes) then clears it and enqueues the message again: it is
+sent once more with the same Message-ID, which mail clients show as one email. The sweep
+also re-enqueues a queued message whose task was lost (nobody claimed it long after it
+was due). Never lost; at most a rare duplicate with one Message-ID.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+from dozvon.core import clock
+from dozvon.messaging.models import MessageState, OutboxMessage
+from dozvon.messaging.rules import MAX_ATTEMPTS, Failure, retry_delay, smtp_failure
+from dozvon.orders.models import Order, TimelineKind
+from dozvon.orders.services.events import Event, Line, record
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
+LOST_AFTER = timedelta(minutes=10)  # queued, unclaimed and this long overdue: task lost
+
+
+def lease() -> timedelta:
+    """How long a claim keeps other workers off: far longer than one SMTP conversation
+    (each step of which times out after EMAIL_TIMEOUT)."""
+    return timedelta(seconds=max(300, 20 * (settings.EMAIL_TIMEOUT or 10)))
+
+
+def _claim(message_id: int, now: datetime) -> str | None:
+    token = uuid4().hex
+    with transaction.atomic():
+        claimed = (
+            OutboxMessage.objects.filter(
+                pk=message_id, state=MessageState.QUEUED, next_attempt_at__lte=now
+            )
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(claimed_until=now + lease(), claim_token=token, attempts=F("attempts") + 1)
+        )
+    return token if claimed else None
+
+
+def _email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_email,
+        to=[message.to],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"Message-ID": message.message_id},
+        connection=get_connection(fail_silently=False),
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def outbox_send(*, message_id: int) -> str:
+    """Send one queued message if it is due and nobody else is sending it; what happened:
+    "sent", "retry", "failed" or "skipped"."""
+    token = _claim(message_id, clock.now())
+    if token is None:
+        return "skipped"
+    message = OutboxMessage.objects.get(pk=message_id)
+    if message.attempts > MAX_ATTEMPTS:
+        reason = message.last_error or "no more attempts"
+        return _fail(message, token, Failure(True, reason), now=clock.now())
+    try:
+        _email(message).send()
+    except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded
+        failure = smtp_failure(exc)
+        log.warning("message %s: %s (%s)", message.pk, failure.reason, type(exc).__name__)
+        if failure.permanent or message.attempts >= MAX_ATTEMPTS:
+            return _fail(message, token, failure, now=clock.now())
+        return _retry(message, token, failure, now=clock.now())
+    return _sent(message, token, now=clock.now())
+
+
+def _mine(message: OutboxMessage, token: str):
+    return OutboxMessage.objects.filter(pk=message.pk, state=MessageState.QUEUED, claim_token=token)
+
+
+def _order(message: OutboxMessage) -> Order | None:
+    if message.order_id is None:
+        return None
+    return Order.objects.select_related("project").get(pk=message.order_id)
+
+
+def _data(message: OutboxMessage) -> dict:
+    return {
+        "message": message.pk,
+        "template": message.template,
+        "name": message.name,
+        "to": message.to,
+        "message_id": message.message_id,
+        "attempts": message.attempts,
+    }
+
+
+def _sent(message: OutboxMessage, token: str, *, now: datetime) -> str:
+    with transaction.atomic():
+        done = _mine(message, token).update(
+            state=MessageState.SENT, sent_at=now, claimed_until=None, claim_token="", last_error=""
+        )
+        order = _order(message) if done else None
+        if order is not None:
+            data = _data(message)
+            # a `message` line is shown as written: in the site's language, like calls'
+            with translation.override(settings.LANGUAGE_CODE):
+                text = gettext('Email "%(name)s" sent to %(to)s') % data
+            record(
+                Event.MESSAGE_SENT,
+                order=order,
+                actor=None,
+                now=now,
+                lines=[Line(text, data, kind=TimelineKind.MESSAGE)],
+            )
+    return "sent" if done else "skipped"
+
+
+def _fail(message: OutboxMessage, token: str, failure: Failure, *, now: datetime) -> str:
+    with transaction.atomic():
+        done = _mine(message, token).update(
+            state=MessageState.FAILED,
+            last_error=failure.reason[:2000],
+            claimed_until=None,
+            claim_token="",
+        )
+        order = _order(message) if done else None
+        if order is not None:
+            data = {**_data(message), "error": failure.reason[:500]}
+            record(
+                Event.MESSAGE_FAILED,
+                order=order,
+                actor=None,
+                now=now,
+                lines=[
+                    Line(
+                        N_('Email "%(name)s" to %(to)s was not delivered: %(error)s'),
+                        data,
+                        kind=TimelineKind.AUTO,
+                    )
+                ],
+            )
+    return "failed" if done else "skipped"
+
+
+def _retry(message: OutboxMessage, token: str, failure: Failure, *, now: datetime) -> str:
+    from dozvon.messaging.tasks import send_message
+
+    at = now + retry_delay(message.attempts)
+    with transaction.atomic():
+        done = _mine(message, token).update(
+            next_attempt_at=at, last_error=failure.reason[:2000], claimed_until=None, claim_token=""
+        )
+        if done:
+            send_message.using(run_after=at).enqueue(message.pk)
+    return "retry" if done else "skipped"
+
+
+def outbox_sweep(*, now: datetime) -> int:
+    """Enqueue again the queued messages whose sending was lost: claimed by a worker whose
+    lease ran out (it died mid-send), or never claimed LOST_AFTER past their due time (the
+    task row is gone). How many were enqueued."""
+    from dozvon.messaging.tasks import send_message
+
+    expired = Q(claimed_until__lt=now)
+    unclaimed = Q(claimed_until__isnull=True, next_attempt_at__lt=now - LOST_AFTER)
+    lost = OutboxMessage.objects.filter(state=MessageState.QUEUED).filter(expired | unclaimed)
+    enqueued = 0
+    for pk, token, claimed in lost.order_by("next_attempt_at").values_list(
+        "pk", "claim_token", "claimed_until"
+    )[:SWEEP_BATCH]:
+        with transaction.atomic():
+            # the same conditions again, as a compare-and-set: a worker may have moved on
+            again = lost.filter(pk=pk, claim_token=token)
+            # a lost task is due again now (so the next sweep waits LOST_AFTER again); an
+            # expired claim keeps its time
+            changes = {"claimed_until": None, "claim_token": ""}
+            if claimed is None:
+                changes["next_attempt_at"] = now
+            if again.update(**changes):
+                task = send_message.using(run_after=now) if claimed is None else send_message
+                task.enqueue(pk)
+                enqueued += 1
+                log.warning("message %s: sending was lost, enqueued again", pk)
+    return enqueued
