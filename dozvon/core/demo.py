@@ -18,6 +18,7 @@ from dozvon.customers.services import CustomerInput
 from dozvon.delivery.demo import seed_demo_rates
 from dozvon.delivery.selectors import order_delivery_options
 from dozvon.delivery.services import order_choose_delivery
+from dozvon.messaging.demo import seed_demo_templates
 from dozvon.orders import services as svc
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
@@ -154,6 +155,7 @@ def build_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
 
     for project in (cod, shop):
         seed_demo_rates(project)  # COD-13: delivery options for the card
+        seed_demo_templates(project)  # emails to customers
     counts = {
         "cod-demo": _cod_orders(cod, cod_products, partner, [op1, op2], rng, now),
         "shop-demo": _shop_orders(shop, shop_products, partner, shop1, rng, now),
@@ -169,7 +171,7 @@ def _intake(project, products, partner, rng, created_at, n, prefix, gift=None, c
         project=project,
         actor=partner,
         external_id=f"{prefix}-{n:05d}",
-        customer=CustomerInput(name=name, phone=_phone(rng)),
+        customer=CustomerInput(name=name, phone=_phone(rng), email=f"client{n}@example.org"),
         items=items,
         created_at=created_at,
         now=created_at,

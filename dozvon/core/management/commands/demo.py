@@ -41,6 +41,8 @@ class Command(BaseCommand):
             "(.venv/bin/dozvon token create partner)\n"
         )
         if not no_serve:
+            sink = start_mailsink()
+            self.stdout.write(f"mail sink on 127.0.0.1:8025 (pid {sink.pid}): var/mail/*.eml")
             worker = start_worker()
             self.stdout.write(
                 f"background worker started (pid {worker.pid}): queue sizes every 5 min"
@@ -80,6 +82,16 @@ def start_worker() -> subprocess.Popen:
     the playbooks' triggers run in the demo too (issue 12); it stops with the server."""
     return subprocess.Popen(
         [sys.executable, "-m", "dozvon.cli", "worker"],
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads yet at this point
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def start_mailsink() -> subprocess.Popen:
+    """The demo's SMTP server (X-9): what dozvon sends lands in var/mail/ as .eml files,
+    nothing leaves the machine; it stops with the server."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dozvon.cli", "mailsink", "--port", "8025"],
         preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads yet at this point
         stdout=subprocess.DEVNULL,
     )
