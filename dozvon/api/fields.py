@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, create_model
+from pydantic import AfterValidator, ConfigDict, create_model
 
 from dozvon.core import limits
 from dozvon.orders.fields import FieldDecl, Kind
@@ -30,6 +30,16 @@ Address = Annotated[
 ]
 
 
+def _local_time(value: time) -> time:
+    """Delivery times are the project's local clock times: an offset means nothing here."""
+    if value.tzinfo is not None:
+        raise ValueError("a time of day without a time zone, e.g. 14:30")
+    return value
+
+
+LocalTime = Annotated[time, AfterValidator(_local_time)]
+
+
 def input_type(decl: FieldDecl) -> Any:
     """What a request may carry for the field (sizes that fit its column)."""
     text = Annotated[str, Field(max_length=decl.max_length or limits.COMMENT)]
@@ -37,7 +47,7 @@ def input_type(decl: FieldDecl) -> Any:
         Kind.MONEY: Amount,
         Kind.INTEGER: Annotated[int, Field(ge=0, le=10 ** (decl.max_length or 9) - 1)],
         Kind.DATE: Day,
-        Kind.TIME: time,
+        Kind.TIME: LocalTime,
         Kind.BOOL: bool,
         Kind.ADDRESS: Address,
         Kind.PHONES: Annotated[list[text], Field(max_length=10)],

@@ -53,7 +53,10 @@ def _parse(decl: FieldDecl, post, name: str):
             raise ValueError(raw)
         return value
     if decl.kind == Kind.TIME:
-        return time.fromisoformat(raw.replace(".", ":").zfill(5))
+        value = time.fromisoformat(raw.replace(".", ":").zfill(5))
+        if value.tzinfo is not None:  # a local clock time; "14:30Z" is not one
+            raise ValueError(raw)
+        return value
     if decl.kind == Kind.INTEGER:
         value = int(raw)
         if not 0 <= value < 10 ** (decl.max_length or 9):

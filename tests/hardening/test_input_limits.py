@@ -122,3 +122,13 @@ def test_null_clears_an_order_field_on_patch_instead_of_a_500(shop, api_for):
     assert response.data["payment_method"] == ""
     assert response.data["delivery_address"] == {}
     assert response.data["paid_amount"] == "0.00"
+
+
+def test_a_delivery_time_with_a_time_zone_is_422_not_a_500(shop, api_for):
+    # found by schemathesis on SQLite: "00:00:00Z" reached a TimeField that cannot hold it
+    order = intake(api_for(shop.partner), shop)
+    response = api_for(shop.operator).patch(
+        f"/orders/{order['id']}",
+        {"version": order["version"], "delivery_time_from": "00:00:00Z"},
+    )
+    assert_refused(response, "input", "delivery_time_from")

@@ -67,3 +67,15 @@ def test_moments_take_the_day_and_a_24_hour_clock():
 
     assert parse_moment("27.11.2026 14:30").isoformat() == "2026-11-27T14:30:00"
     assert parse_moment("2026-11-27T09:05").isoformat() == "2026-11-27T09:05:00"
+
+
+def test_a_time_with_a_zone_is_not_a_delivery_time():
+    from django.http import QueryDict
+
+    from dozvon.orders.fields import BY_NAME
+    from dozvon.web.forms import parse_fields
+
+    fields, errors = parse_fields(
+        QueryDict("delivery_time_from=10:00Z"), [BY_NAME["delivery_time_from"]]
+    )
+    assert fields == {} and errors[0].field == "delivery_time_from"
