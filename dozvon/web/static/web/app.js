@@ -215,6 +215,13 @@
     var table = delivery.querySelector("[data-delivery-options]");
     var note = delivery.querySelector("[data-delivery-status]");
     var token = document.querySelector("[name=csrfmiddlewaretoken]");
+    var money = function (amount) {
+      // "1 490 ₽", as the rest of the card shows money
+      return new Intl.NumberFormat(document.documentElement.lang || "ru", {
+        style: "currency", currency: delivery.dataset.currency || "RUB",
+        minimumFractionDigits: 0, maximumFractionDigits: 2,
+      }).format(Number(amount));
+    };
     var days = function (o) {
       if (o.days_min === null || o.days_min === undefined) return "";
       return o.days_min === o.days_max ? o.days_min + " д." : o.days_min + "–" + o.days_max + " д.";
@@ -229,7 +236,7 @@
             var tr = document.createElement("tr");
             tr.dataset.option = o.code;
             if (o.do_not_offer) tr.className = "do-not-offer";
-            [o.name, days(o), o.free ? "0" : o.cost].forEach(function (text) {
+            [o.name, days(o), money(o.free ? 0 : o.cost)].forEach(function (text) {
               var td = document.createElement("td");
               td.textContent = text;
               tr.appendChild(td);
