@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "dozvon.delivery",
     "dozvon.messaging",
     "dozvon.changes",
+    "dozvon.webhooks",
     "dozvon.web",
 ]
 

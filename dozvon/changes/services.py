@@ -8,6 +8,7 @@ from datetime import datetime
 
 from dozvon.changes.models import Change
 from dozvon.orders.models import Order
+from dozvon.webhooks.services import deliveries_queue
 
 
 def change_append(*, order: Order, kind: str, now: datetime) -> Change:
@@ -22,4 +23,5 @@ def change_append(*, order: Order, kind: str, now: datetime) -> Change:
         at=now,
     )
     change.save(force_insert=True)
+    deliveries_queue(change)
     return change

@@ -37,6 +37,7 @@ from dozvon.projects.models import Membership, Project
 from tests.conftest import NOW
 from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory
 from tests.messaging.support import mail_scene
+from tests.webhooks.support import webhook_scene
 
 # Strings of project B (and of global configuration); none may reach A's supervisor.
 # The phone is +7 903 555-66-77; searches below use other substrings of the same rows
@@ -113,6 +114,7 @@ def _order(project, product, users, name: str, phone: str) -> Order:
         now=NOW,
     )
     mail_scene(project, order, users["operator"], now=NOW)  # only A and B (audited)
+    webhook_scene(project, order, now=NOW)  # partner webhooks: only A and B
     call_attempt_record(order_id=order.pk, actor=users["operator"], result="no_answer", now=NOW)
     svc.order_add_comment(
         order_id=order.pk, actor=users["operator"], text=f"{name} comment", now=NOW
