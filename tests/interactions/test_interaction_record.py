@@ -181,7 +181,8 @@ def test_record_writes_lines_and_audit_in_two_statements_and_a_feed_row_for_orde
     with CaptureQueriesContext(connection) as ctx:
         record(Event.EDITED, actor=cod.operator, now=now, lines=lines, **{subject: target})
     # then one insert of the lines and one of the audit row, and for an order one row of
-    # the partners' changes feed (an edit is a partner change; interactions are not)
-    assert len(ctx.captured_queries) == (3 if subject == "order" else 2)
+    # the partners' changes feed and one read of its webhook endpoints (an edit is a
+    # partner change; interactions are not)
+    assert len(ctx.captured_queries) == (4 if subject == "order" else 2)
     audit = AuditEntry.objects.latest("id")
     assert (audit.target_type, audit.target_id) == (subject, str(target.pk))
