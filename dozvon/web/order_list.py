@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from dozvon.orders import selectors as order_sel
 from dozvon.queues.selectors import queue_filter
-from dozvon.web.forms import parse_int
+from dozvon.web.forms import parse_day, parse_int
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ class ListFilter:
 
 
 def _day(value) -> date | None:
+    """27.11.2026 as operators type it, or ISO; anything else is no filter."""
     try:
-        day = date.fromisoformat((value or "").strip())
+        day = parse_day(value or "")
     except ValueError:
         return None
     return day if 2000 <= day.year <= 2099 else None
