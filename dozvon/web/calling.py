@@ -17,9 +17,9 @@ from dozvon.core.limits import MAX_CALL_SECONDS
 from dozvon.orders import selectors as order_sel
 from dozvon.orders.services.calling import order_no_answer
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.web.card import rerender
+from dozvon.web.card import on_card, rerender
 from dozvon.web.errors import domain_errors
-from dozvon.web.loop import AUTO_NEXT, back_to_card, came_from, next_order
+from dozvon.web.loop import AUTO_NEXT, came_from, next_order
 
 
 def _duration(request) -> int:
@@ -34,17 +34,17 @@ def _duration(request) -> int:
 @require_POST
 @domain_errors
 def order_call(request, order_id):
-    try:
-        call_attempt_record(
+    return on_card(
+        request,
+        order_id,
+        lambda: call_attempt_record(
             order_id=order_id,
             actor=request.user,
             result=request.POST.get("result", "")[:40],
             duration_s=_duration(request),
             now=clock.now(),
-        )
-    except RuleViolations as exc:
-        return rerender(request, order_id, exc)
-    return back_to_card(request, order_id)
+        ),
+    )
 
 
 @login_required

@@ -258,12 +258,25 @@ def rerender(request, order_id, exc: RuleViolations, *, values=None, open_outcom
     return back_to_card(request, order_id)
 
 
+def on_card(request, order_id: int, change, *, success: str = ""):
+    """Run one change of the order from its card: back to the card, with the refusal shown
+    next to its fields or the success message."""
+    try:
+        change()
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc)
+    if success:
+        messages.success(request, success)
+    return back_to_card(request, order_id)
+
+
 @login_required
 @require_POST
 @domain_errors
 def order_add_item(request, order_id):
     discount = parse_discount(request.POST.get("discount_percent"))
-    try:
+
+    def add():
         if discount is None:
             raise RuleViolations([Violation("input", "discount_percent", "Enter a valid value.")])
         order_svc.order_add_item(
@@ -274,25 +287,24 @@ def order_add_item(request, order_id):
             discount_percent=discount,
             now=clock.now(),
         )
-    except RuleViolations as exc:
-        return rerender(request, order_id, exc)
-    return back_to_card(request, order_id)
+
+    return on_card(request, order_id, add)
 
 
 @login_required
 @require_POST
 @domain_errors
 def order_comment(request, order_id):
-    try:
-        order_svc.order_add_comment(
+    return on_card(
+        request,
+        order_id,
+        lambda: order_svc.order_add_comment(
             order_id=order_id,
             actor=request.user,
             text=request.POST.get("text", ""),
             now=clock.now(),
-        )
-    except RuleViolations as exc:
-        return rerender(request, order_id, exc)
-    return back_to_card(request, order_id)
+        ),
+    )
 
 
 @login_required
@@ -370,14 +382,14 @@ def order_edit(request, order_id):
 @domain_errors
 def order_reopen(request, order_id):
     """X-7: a supervisor opens a closed order again, saying why."""
-    try:
-        reopen(
+    return on_card(
+        request,
+        order_id,
+        lambda: reopen(
             order_id=order_id,
             actor=request.user,
             comment=request.POST.get("comment", "")[:5000],
             now=clock.now(),
-        )
-    except RuleViolations as exc:
-        return rerender(request, order_id, exc)
-    messages.success(request, _("The order is open again."))
-    return back_to_card(request, order_id)
+        ),
+        success=_("The order is open again."),
+    )
