@@ -90,6 +90,11 @@ INSTALLED_APPS = [
     "dozvon.messaging",
     "dozvon.changes",
     "dozvon.webhooks",
+    "dozvon.payments",
+    "dozvon.subscriptions",
+    "dozvon.offers",
+    "dozvon.reports",
+    "dozvon.dunning",
     "dozvon.web",
 ]
 

@@ -12,6 +12,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("addresses/", include("dozvon.addresses.urls")),
     path("", include("dozvon.delivery.urls")),
+    path("", include("dozvon.messaging.urls")),
+    path("", include("dozvon.dunning.urls")),
+    path("", include("dozvon.payments.urls")),
+    path("", include("dozvon.subscriptions.urls")),
+    path("", include("dozvon.offers.urls")),
+    path("", include("dozvon.reports.urls")),
     path("", include("dozvon.web.urls")),
 ]
 

@@ -15,8 +15,12 @@ from dozvon.api.common import (
 )
 from dozvon.api.interactions import router as interactions_router
 from dozvon.api.messages import router as messages_router
+from dozvon.api.offers import router as offers_router
 from dozvon.api.orders import router as orders_router
+from dozvon.api.payments import router as payments_router
 from dozvon.api.projects import router as projects_router
+from dozvon.api.reports import router as reports_router
+from dozvon.api.subscriptions import router as subscriptions_router
 
 
 class DozvonAPI(NinjaAPI):
@@ -61,6 +65,10 @@ api.add_router("", orders_router)
 api.add_router("", messages_router)
 api.add_router("", changes_router)
 api.add_router("", interactions_router)
+api.add_router("", payments_router)
+api.add_router("", subscriptions_router)
+api.add_router("", offers_router)
+api.add_router("", reports_router)
 
 
 @api.get("/health", auth=None, tags=["meta"], include_in_schema=False)

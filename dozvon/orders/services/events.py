@@ -39,12 +39,15 @@ class Event(StrEnum):
     MESSAGE_FAILED = "message.fail"  # given up (a permanent failure)
     EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
     TRIGGER = "order.trigger"  # a playbook trigger run by the worker
+    PAID = "order.payment"  # the partner reported a payment (DUN: leaves the worklist)
     # inbound interactions (SUB, NBO)
     INTERACTION_STARTED = "interaction.start"
     INTERACTION_RECORDED = "interaction.record"  # finished: subject, comment, transfer
     INTERACTION_EDITED = "interaction.edit"  # a recorded interaction corrected
     INTERACTION_COMMENTED = "interaction.comment"
     INTERACTION_CALL = "interaction.call"
+    INTERACTION_OFFER = "interaction.offer"  # NBO-1/2: an offer voiced, a response given
+    INTERACTION_ADJUSTMENT = "interaction.adjustment"  # NBO-6: a balance adjustment
 
 
 TIMELINE_KIND: dict[Event, str] = {
@@ -62,11 +65,14 @@ TIMELINE_KIND: dict[Event, str] = {
     Event.MESSAGE_FAILED: TimelineKind.MESSAGE,
     Event.EFFECT: TimelineKind.AUTO,
     Event.TRIGGER: TimelineKind.AUTO,
+    Event.PAID: TimelineKind.STATUS,
     Event.INTERACTION_STARTED: TimelineKind.AUTO,
     Event.INTERACTION_RECORDED: TimelineKind.COMMENT,
     Event.INTERACTION_EDITED: TimelineKind.EDIT,
     Event.INTERACTION_COMMENTED: TimelineKind.COMMENT,
     Event.INTERACTION_CALL: TimelineKind.CALL,
+    Event.INTERACTION_OFFER: TimelineKind.STATUS,
+    Event.INTERACTION_ADJUSTMENT: TimelineKind.EDIT,
 }
 
 
@@ -79,6 +85,7 @@ CHANGE_KIND: dict[Event, str] = {
     Event.REOPENED: ChangeKind.STATUS,
     Event.EDITED: ChangeKind.EDITED,
     Event.ITEM_ADDED: ChangeKind.EDITED,
+    Event.PAID: ChangeKind.PAID,
 }
 # Automatic actions (an outcome's effects, a trigger's) are a change only when one of
 # their lines changed the status (automation/services: "from" → "to"); the rest (a due

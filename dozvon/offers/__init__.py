@@ -1,0 +1,1 @@
+"""NBO: campaigns, eligibility, responses and adjustments (NBO-1…6)."""
