@@ -1,4 +1,4 @@
-"""DUN: payments reported by the partner (DUN-2 delivery, DUN-9 attribution and KPI). (API.md round 2)"""
+"""DUN payments reported by the partner (API.md round 2; DUN-9 attribution)."""
 
 from __future__ import annotations
 
