@@ -146,6 +146,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "DOZVON_TEST_SQLITE", str(VAR_DIR / "test.sqlite3")
     )
 
+# Several app servers share PostgreSQL through pgbouncer (issue 18, README "Deploying").
+# In transaction pooling a server connection serves other clients between transactions,
+# so nothing may outlive one: no server-side cursors (switched off here), no prepared
+# statements (pgbouncer 1.18 cannot carry them; Django's psycopg never prepares, and
+# neither does dozvon: test_take_behind_pooler).
+DATABASE_POOLING = os.environ.get("DATABASE_POOLING", "").strip().lower()
+if DATABASE_POOLING not in {"", "session", "transaction"}:
+    raise ImproperlyConfigured("DATABASE_POOLING is empty, 'session' or 'transaction'")
+if DATABASE_POOLING == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -226,9 +226,10 @@ _TAKE_LOCK = 0x646B
 
 def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) -> Order | None:
     sql, params = take_statement(project=project, queue=queue, actor=actor, now=now)
-    # Django's cursors bind parameters on the client, so PostgreSQL would plan this every
-    # time (~1 ms here); a server-side-bound, prepared statement on the same connection
-    # (same transaction state) is planned once per connection and statement shape.
+    # Never a prepared statement (behind a transaction-pooling pgbouncer it would be
+    # missing, or its name taken, on the next server connection: test_take_behind_pooler).
+    # Django's psycopg connections disable preparation (prepare_threshold=None) and its
+    # cursors bind on the client, so PostgreSQL plans this each time (~1 ms here).
     # COD-9, one order per operator: the statement's "held" check reads a snapshot taken
     # when it starts, so two takes of one operator at once would both see nothing held and
     # claim two orders. A transaction-scoped lock per (project, operator) serialises one
@@ -237,8 +238,8 @@ def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) ->
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
             key = (project.pk * 65_599 + actor.pk) % 2_147_483_647
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TAKE_LOCK, key), prepare=True)
-            cursor.execute(sql, params, prepare=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TAKE_LOCK, key))
+            cursor.execute(sql, params)
             if connection.queries_logged:  # psycopg's own cursor bypasses Django's log
                 connection.queries_log.extend({"sql": q, "time": "0"} for q in ("LOCK", sql))
             row = cursor.fetchone()

@@ -1,0 +1,56 @@
+"""Issue 18: dozvon behind pgbouncer in transaction pooling (.ci/pgbouncer runs this file
+through one). There a server connection serves whichever client's transaction comes next,
+so a statement one client prepared is missing, or already taken by name, on another's:
+dozvon prepares none, which the normal suite checks on a direct connection too."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from dozvon.queues.services import queue_take_next
+from tests.conftest import NOW
+from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory
+from tests.queues.test_take_next_concurrency import _backlog
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="poolers sit in front of PostgreSQL"
+)
+
+
+def test_takes_of_clients_taking_turns_on_shared_server_connections(transactional_db):
+    from dozvon.playbooks.models import Playbook
+
+    project = ProjectFactory(slug="pooled", playbook=Playbook.objects.get(code="cod"))
+    _backlog(project, ProductFactory(project=project), 12)
+    operators = [UserFactory(username=f"pooled-op{i}") for i in range(4)]
+    for user in operators:
+        MembershipFactory(user=user, project=project)
+    taken: list[int] = []
+    errors: list[BaseException] = []
+    prepared: list[int] = []
+
+    def take_twice(user):
+        # one client (a thread's own connection) after another, each taking twice: behind
+        # the pooler they share the few server connections the pool has opened
+        try:
+            for _ in range(2):
+                order = queue_take_next(project=project, queue_code="new", actor=user, now=NOW)
+                taken.append(order.pk)
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+                    prepared.append(cursor.fetchone()[0])
+        except BaseException as exc:  # noqa: BLE001 — reported below with the thread's
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    for user in operators:  # taking turns, not at once: each hands its server back
+        thread = threading.Thread(target=take_twice, args=(user,))
+        thread.start()
+        thread.join()
+    assert errors == []
+    assert set(prepared) == {0}
+    # each operator is handed one order and, asking again, the one it holds (COD-9)
+    assert taken[::2] == taken[1::2]
+    assert len(set(taken)) == 4
