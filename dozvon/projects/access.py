@@ -22,6 +22,7 @@ WORK = "work"  # process orders: calls, items, outcomes, comments, edits
 INTAKE = "intake"  # create orders (partner sites, imports)
 SUPERVISE = "supervise"  # VIP marks, reports, other people's claims
 CHANGES = "changes"  # the changes feed (API.md round 2): order changes in commit order
+PAYMENTS = "payments"  # report the partner's payments (DUN; API.md round 2)
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     # the integration role creates orders; reading them takes a `read` scope
@@ -32,14 +33,16 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # whoever reads the orders may read their changes; an integration only through a
     # `changes` scope, like `read`
     CHANGES: frozenset(Role.values) - {Role.INTEGRATION},
+    # a supervisor enters a payment by hand; an integration only through a `payments`
+    # scope: never an operator (the KPI of DUN-9 counts payments for operators)
+    PAYMENTS: frozenset({Role.SUPERVISOR}),
 }
 
-# What each token scope allows. `payments` is for the payment callback, which adds its
-# action here when it exists.
+# What each token scope allows.
 SCOPE_ACTIONS: dict[str, frozenset[str]] = {
     TokenScope.INTAKE: frozenset({INTAKE}),
     TokenScope.READ: frozenset({READ}),
-    TokenScope.PAYMENTS: frozenset(),
+    TokenScope.PAYMENTS: frozenset({PAYMENTS}),
     TokenScope.CHANGES: frozenset({CHANGES}),
 }
 
