@@ -9,6 +9,7 @@ exists. They are also the clock of triggers that count from another trigger's ru
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,32 @@ class TriggerRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trigger} #{self.order_id} {self.key}"
+
+
+class TriggerSwitch(models.Model):
+    """A project's own choice to run one of its playbook's triggers or not (DUN-8: the
+    nightly clean-up of exhausted orders is off in the file until a supervisor switches
+    it on for the project). Without a row the playbook's `enabled` holds."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    trigger = models.CharField(_("trigger"), max_length=40)
+    enabled = models.BooleanField(_("enabled"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("trigger switch")
+        verbose_name_plural = _("trigger switches")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "trigger"], name="trigger_switch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} {'on' if self.enabled else 'off'} ({self.project_id})"

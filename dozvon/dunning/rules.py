@@ -242,14 +242,17 @@ def _out_of_bounds(reason: str, rule_id: str, low: int, high: int, promised) -> 
 # --- DUN-6: comments in Russian -------------------------------------------------------------
 
 
-def check_comment_language(text: str | None, *, rule_id: str = "DUN-6") -> list[Violation]:
+def check_comment_language(
+    text: str | None, *, rule_id: str = "DUN-6", field: str = "comment"
+) -> list[Violation]:
     """DUN-6: a comment in Ukrainian, English or Russian in Latin letters is refused; a
-    Russian one, or one too short to tell ("ок", a date, digits), is allowed."""
+    Russian one, or one too short to tell ("ок", a date, digits), is allowed. `field` is
+    the input's name where it is typed (an outcome's `comment`, a comment's `text`)."""
     found = comment_language(text or "")
     if found == LATIN:
-        return [violation(rule_id, "comment", "Write the comment in Russian, in Cyrillic letters.")]
+        return [violation(rule_id, field, "Write the comment in Russian, in Cyrillic letters.")]
     if found in ("uk", "en"):
-        return [violation(rule_id, "comment", "Write the comment in Russian.")]
+        return [violation(rule_id, field, "Write the comment in Russian.")]
     return []
 
 

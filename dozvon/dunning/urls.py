@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dozvon.dunning import cleanup, views
 
 app_name = "dunning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("p/<slug:slug>/worklist", views.worklist, name="worklist"),
+    path("p/<slug:slug>/worklist/clean-up", cleanup.clean_up, name="clean_up"),
+    path("p/<slug:slug>/worklist/nightly-clean-up", cleanup.nightly_switch, name="nightly_switch"),
+    path("orders/<int:order_id>/dun/send", views.order_send, name="order_send"),
+]

@@ -30,6 +30,21 @@ def evaluate(outcome: OutcomeDef, ctx: R.OutcomeContext) -> list[Violation]:
     return list(unique.values())
 
 
+def plan(outcome: OutcomeDef, ctx: R.OutcomeContext) -> R.Plan:
+    """What the accepted outcome's planning checks decide (DUN-5: the day a postponed
+    order is due again, "already paid" ⇒ proof requested); an empty plan otherwise. Call
+    it after `evaluate` found nothing."""
+    due_at, marks = None, []
+    for check in outcome.checks:
+        planner = R.PLANNERS.get(check.name)
+        if planner is None or not check.applies(ctx):
+            continue
+        decided = planner(ctx, rule_id=check.rule, **check.params)
+        due_at = decided.due_at or due_at
+        marks += [m for m in decided.marks if m not in marks]
+    return R.Plan(due_at, tuple(marks))
+
+
 @dataclass(frozen=True)
 class RouteDecision:
     bucket: str

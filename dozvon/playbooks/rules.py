@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -376,6 +376,39 @@ def required_choice(
 # --- DUN (the pure rules are dozvon.dunning.rules; bounds come from the file) -------------
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What an accepted outcome's checks decided beyond yes or no (DUN-5): when the order
+    is due again (None: the route decides) and the marks to set on it."""
+
+    due_at: datetime | None = None
+    marks: tuple[str, ...] = ()
+
+
+# Checks that also plan the order's next step once the outcome is accepted: check name →
+# a function of the same parameters returning a `Plan` (engine.plan).
+PLANNERS: dict[str, Callable[..., Plan]] = {}
+
+# DUN-5: a postponed order is due again at this local hour of its day (the start of the
+# operators' working day), unless the playbook's check says another (`due_hour`)
+POSTPONED_DUE_HOUR = 9
+
+
+def _postponement(ctx: OutcomeContext, rule_id: str, **bounds: Any) -> dun.Postponement:
+    policy = dun.PostponePolicy(
+        **{k: tuple(v) if isinstance(v, list | tuple) else v for k, v in bounds.items()}
+    )
+    v = ctx.values
+    return dun.postpone(
+        reason=str(v.get("reason") or ""),
+        days=v.get("days"),
+        promised_on=v.get("promised_on"),
+        today=ctx.local(ctx.now).date(),
+        policy=policy,
+        rule_id=rule_id,
+    )
+
+
 @rule
 def postpone_rules(
     ctx: OutcomeContext,
@@ -388,28 +421,38 @@ def postpone_rules(
     promised_max_days: int = 3,
     promised_date_max_ahead: int = 14,
     promised_date_after: list[int] = (0, 2),
+    due_hour: int = POSTPONED_DUE_HOUR,
 ) -> list[Violation]:
     """DUN-5: the postponement's reason, days and promised date."""
-    policy = dun.PostponePolicy(
-        default_days=default_days,
-        other_max_days=other_max_days,
-        will_think_days=tuple(will_think_days),
-        already_paid_days=tuple(already_paid_days),
-        promised_max_days=promised_max_days,
-        promised_date_max_ahead=promised_date_max_ahead,
-        promised_date_after=tuple(promised_date_after),
-    )
-    v = ctx.values
     return list(
-        dun.postpone(
-            reason=str(v.get("reason") or ""),
-            days=v.get("days"),
-            promised_on=v.get("promised_on"),
-            today=ctx.local(ctx.now).date(),
-            policy=policy,
-            rule_id=rule_id,
+        _postponement(
+            ctx,
+            rule_id,
+            default_days=default_days,
+            other_max_days=other_max_days,
+            will_think_days=will_think_days,
+            already_paid_days=already_paid_days,
+            promised_max_days=promised_max_days,
+            promised_date_max_ahead=promised_date_max_ahead,
+            promised_date_after=promised_date_after,
         ).violations
     )
+
+
+def postpone_plan(
+    ctx: OutcomeContext, *, rule_id: str, due_hour: int = POSTPONED_DUE_HOUR, **bounds: Any
+) -> Plan:
+    """DUN-5, once accepted: due again at `due_hour` (project time zone) on the day
+    `dunning.rules.postpone` gives for the reason and days; "already paid" marks the order
+    `proof_requested` (ask for proof of payment)."""
+    decided = _postponement(ctx, rule_id, **bounds)
+    if decided.due_on is None:
+        return Plan()
+    due_at = datetime.combine(decided.due_on, time(due_hour), tzinfo=ZoneInfo(ctx.tz))
+    return Plan(due_at, decided.marks)
+
+
+PLANNERS["postpone_rules"] = postpone_plan
 
 
 @rule
@@ -444,3 +487,14 @@ def calling_discipline(
 def comment_in_russian(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
     """DUN-6: the result's comment is written in Russian."""
     return dun.check_comment_language(ctx.values.get("comment"), rule_id=rule_id)
+
+
+def check_comment_text(
+    settings: Mapping[str, Any], text: str | None, *, field: str
+) -> list[Violation]:
+    """A playbook's rule over every operator comment (`[settings.comments]`, DUN-6: in
+    Russian), for the comment service; no rule, nothing refused."""
+    conf = settings.get("comments") or {}
+    if conf.get("language") != "ru":
+        return []
+    return dun.check_comment_language(text, rule_id=str(conf.get("rule") or "DUN-6"), field=field)

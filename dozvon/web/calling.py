@@ -42,6 +42,7 @@ def order_call(request, order_id):
             actor=request.user,
             result=request.POST.get("result", "")[:40],
             duration_s=_duration(request),
+            line=request.POST.get("line", "")[:40],  # DUN-7: the caller line used
             now=clock.now(),
         ),
     )
@@ -56,7 +57,11 @@ def order_no_answer_view(request, order_id):
     queue = came_from(request, playbook_def(order.project.playbook))
     try:
         order_no_answer(
-            order_id=order_id, actor=request.user, duration_s=_duration(request), now=clock.now()
+            order_id=order_id,
+            actor=request.user,
+            duration_s=_duration(request),
+            line=request.POST.get("line", "")[:40],
+            now=clock.now(),
         )
     except RuleViolations as exc:
         return rerender(request, order_id, exc)

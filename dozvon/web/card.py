@@ -19,6 +19,7 @@ from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
 from dozvon.customers.models import CustomerType, Gender
 from dozvon.delivery.models import DeliveryMethod
+from dozvon.dunning import selectors as dun_sel
 from dozvon.dunning.rules import POSTPONE_REASONS
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
@@ -52,6 +53,19 @@ CARD_CUSTOMER = tuple(
     for n in ("surname", "first_name", "patronymic", "gender", "email", "extra_phones", "type")
 )
 EDIT = "__edit__"
+DUN = "__dun__"  # a refusal of the DUN panel's emails (DUN-4), shown in the panel
+DEFAULT_EDIT = (*CARD_CUSTOMER, BY_NAME["delivery_address"])
+# DUN-4: the phone, the email, the payer's and the recipient's address (and the name)
+DUN_EDIT = (
+    "surname",
+    "first_name",
+    "patronymic",
+    "phone",
+    "email",
+    "extra_phones",
+    "payer_address",
+    "recipient_address",
+)
 # Alt+<key> opens a result: digits first, then letters (never T or N: take next, no answer)
 HOTKEYS = (*"123456789", "0", *"QWERYUIOPASDFGHJKL")
 
@@ -73,6 +87,54 @@ def reasons_of(outcome) -> list[str]:
         if check.name == "postpone_rules":
             return list(POSTPONE_REASONS)
     return []
+
+
+def edit_decls(pb):
+    """The fields the card's edit form shows: the playbook's `settings.edit_fields`, else
+    DUN-4's for a playbook with a worklist, else the customer and the delivery address."""
+    names = pb.settings.get("edit_fields") or (DUN_EDIT if dun_sel.is_dunning(pb) else ())
+    decls = tuple(
+        BY_NAME[n]
+        for n in names
+        if n in BY_NAME and BY_NAME[n].edit and BY_NAME[n].store in (Store.CUSTOMER, Store.ORDER)
+    )
+    return decls or DEFAULT_EDIT
+
+
+def postpone_days(outcome) -> tuple[int, int] | None:
+    """DUN-5: (default days, most days) of an outcome checked by `postpone_rules`: its
+    days are chosen from a list, the default preselected."""
+    for check in outcome.checks if outcome is not None else ():
+        if check.name == "postpone_rules":
+            return int(check.params.get("default_days", 7)), int(
+                check.params.get("other_max_days", 21)
+            )
+    return None
+
+
+def _days_select(spec: dict, outcome, typed: bool) -> None:
+    bounds = postpone_days(outcome)
+    if spec["name"] != "days" or bounds is None:
+        return
+    default, most = bounds
+    spec["widget"] = "select"
+    spec["choices"] = [(str(n), str(n)) for n in range(1, most + 1)]
+    if not typed:
+        spec["value"] = str(default)
+
+
+def _dun_panel(request, order, pb, items, now, errors, open_outcome):
+    """The DUN panel (DUN-2, DUN-4): week, tier, units, the emails' refusals."""
+    if not dun_sel.is_dunning(pb):
+        return None
+    panel = dun_sel.order_panel(order, now=now, items=items)
+    return {
+        "panel": panel,
+        "errors": [m for msgs in errors.values() for m in msgs] if open_outcome == DUN else [],
+        "percents": panel.bonus.allowed,
+        "contacts": panel.emails + panel.calls,
+        "worklist": dun_sel.WORKLIST,
+    }
 
 
 def _choices(decl, pb, outcome, lang, project=None) -> list[tuple[str, str]]:
@@ -102,9 +164,11 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     errors = errors or {}
     parts = address_parts(pb.settings)
     phones = list(order.customer.phones.all())
+    editable = edit_decls(pb)
     stored = {
         **form_values(order, declared(Store.ORDER, outcome=True)),
         **form_values(order.customer, CARD_CUSTOMER),
+        **form_values(order.customer, [d for d in editable if d.store == Store.CUSTOMER]),
         "extra_phones": ", ".join(p.phone for p in phones if not p.is_main),
     }
     values = dict(values or {}) or stored
@@ -134,6 +198,9 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     ]
     for outcome, key in zip(outcomes, HOTKEYS, strict=False):
         outcome["hotkey"] = key
+        for spec in outcome["fields"]:  # DUN-5: days from a list, 7 preselected
+            typed = open_outcome == outcome["code"] and bool(values.get("days"))
+            _days_select(spec, pb.outcomes[outcome["code"]], typed)
     groups = [
         {"name": names.get(lang), "outcomes": [o for o in outcomes if o["group"] == code]}
         for code, names in pb.groups.items()
@@ -144,7 +211,13 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         if spec["code"] == open_outcome
         for f in [x["name"] for x in spec["fields"]]
     }
-    general = [m for field, msgs in errors.items() if field not in used | {"calls"} for m in msgs]
+    general = [
+        m
+        for field, msgs in errors.items()
+        if field not in used | {"calls"} and open_outcome != DUN
+        for m in msgs
+    ]
+    items = list(order.items.all())
     timeline = [
         {"entry": e, "text": order_sel.timeline_text(e, pb)}
         for e in order_sel.order_timeline(order)
@@ -160,7 +233,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
             {"order": o, "status": status_names.get(o.status, o.status)}
             for o in order_sel.order_other_orders(order)[:20]
         ],
-        "items": list(order.items.all()),
+        "items": items,
         "products": Product.objects.filter(project=project, is_active=True).order_by("name"),
         "closing_script": order_sel.closing_script(order),
         "timeline": timeline,
@@ -192,7 +265,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
                 errors=(errors if open_outcome == EDIT else {}).get(d.name, []),
                 parts=parts,
             )
-            for d in (*CARD_CUSTOMER, BY_NAME["delivery_address"])
+            for d in editable
             if writable_by(d, role_of(request.user, project))
         ],
         "edit_open": open_outcome == EDIT,
@@ -208,6 +281,9 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "one_key_no_answer": bool(pb.settings.get("failed_call_outcome")),
         "queues": _queues(project, now, request.user),
         "local_tz": ZoneInfo(tz),
+        "dun": _dun_panel(request, order, pb, items, now, errors, open_outcome),
+        # DUN-7/X-8: the caller lines a call is made from
+        "caller_lines": tuple(pb.settings.get("caller_lines", ())),
     }
 
 
@@ -353,10 +429,13 @@ def order_release(request, order_id):
 @domain_errors
 def order_edit(request, order_id):
     """COD-12, X-3: the customer's name, gender, email, extra phones and the delivery
-    address, checked with the customer and saved through the order edit service."""
+    address (DUN-4: phone, email, the payer's and the recipient's address), checked with
+    the customer and saved through the order edit service."""
     values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-    customer, bad = parse_edit(request.POST, CARD_CUSTOMER)
-    fields, bad_address = parse_edit(request.POST, [BY_NAME["delivery_address"]])
+    order = order_sel.order_get(order_id=order_id, actor=request.user)
+    decls = edit_decls(playbook_def(order.project.playbook))
+    customer, bad = parse_edit(request.POST, [d for d in decls if d.store == Store.CUSTOMER])
+    fields, bad_address = parse_edit(request.POST, [d for d in decls if d.store == Store.ORDER])
     try:
         if bad or bad_address:
             raise RuleViolations([*bad, *bad_address])

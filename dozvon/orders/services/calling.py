@@ -16,7 +16,9 @@ from dozvon.playbooks.selectors import playbook_def
 
 
 @transaction.atomic
-def order_no_answer(*, order_id: int, actor, duration_s: int = 0, now: datetime) -> Order:
+def order_no_answer(
+    *, order_id: int, actor, duration_s: int = 0, line: str = "", now: datetime
+) -> Order:
     """Record a failed call (no answer) and, where the playbook names a result for a failed
     call (COD-17 "No answer"), save it with the result's first problem and a comment dated
     in the project's time zone. Both or neither: a refused save records no call either."""
@@ -26,6 +28,7 @@ def order_no_answer(*, order_id: int, actor, duration_s: int = 0, now: datetime)
         result=CallResult.NO_ANSWER,
         started_at=None,
         duration_s=duration_s,
+        line=line,
         now=now,
     )
     order = Order.objects.select_related("project", "project__playbook").get(pk=call.order_id)

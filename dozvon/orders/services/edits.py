@@ -36,6 +36,7 @@ from dozvon.orders.services.base import (
     search_key,
 )
 from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks.rules import check_comment_text
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, WORK, ensure_can, role_of
 
@@ -152,6 +153,8 @@ def order_update(
 
 @transaction.atomic
 def order_add_comment(*, order_id: int, actor, text: str, now: datetime) -> TimelineEntry:
+    """X-6: an operator's comment on the order's timeline; refused when empty, too long,
+    or against the playbook's comment rule (DUN-6: in Russian, `text` named)."""
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     ensure_claim_allows(order, actor, now)  # COD-9: a comment is a write like any other
     text = (text or "").strip()
@@ -159,6 +162,10 @@ def order_add_comment(*, order_id: int, actor, text: str, now: datetime) -> Time
         raise RuleViolations([violation("X-6", "text", "Write the comment text.")])
     if len(text) > limits.COMMENT:
         raise RuleViolations([violation("X-6", "text", "The comment is too long.")])
+    # the playbook's rule over comments (DUN-6: Russian only)
+    refused = check_comment_text(playbook_def(order.project.playbook).settings, text, field="text")
+    if refused:
+        raise RuleViolations(refused)
     order.last_comment = text
     bump_version(order, now, ["last_comment"])
     return record(Event.COMMENTED, order=order, actor=actor, now=now, text=text, data={})

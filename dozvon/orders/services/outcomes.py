@@ -28,6 +28,7 @@ from dozvon.orders.services.base import (
 from dozvon.orders.services.edits import check_order_fields
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks import engine
+from dozvon.playbooks.automation_def import EffectDef
 from dozvon.playbooks.rules import ON_DEMAND, CallFact, OutcomeContext
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, has_role, is_supervising
@@ -121,6 +122,14 @@ def order_apply_outcome(
     found = engine.evaluate(outcome, ctx)
     if found:
         raise RuleViolations(found)
+    # DUN-5: a planning check decides when the order is due again (the route's default
+    # otherwise) and marks to set ("already paid" ⇒ proof_requested)
+    planned = engine.plan(outcome, ctx)
+    if planned.due_at is not None:
+        callback_at = planned.due_at
+    reason = inputs.get("reason")
+    if not problem and isinstance(reason, str) and reason in pb.problems:
+        problem = reason  # DUN-4/5: why it was postponed or cancelled, as lists show it
 
     decision = engine.route(
         outcome,
@@ -186,9 +195,10 @@ def order_apply_outcome(
         },
     )
     # the outcome's effects (send a message, set a due date …), each with its timeline line
+    marks = tuple(EffectDef(kind="mark", flag=flag) for flag in planned.marks)
     automation.effects_apply(
         order=order,
-        effects=outcome.effects,
+        effects=(*marks, *outcome.effects),
         actor=actor,
         reason=outcome.rule,
         now=now,
