@@ -2,13 +2,28 @@
 project its sender name, bank details and four Russian templates — `bank_details`,
 `bonus_offer` (at the chosen percent), `final_bonus_offer` (DUN-8: +25 %) and
 `order_confirmed`. Running it again changes nothing. With `dozvon mailsink` running,
-what the worker sends lands in var/mail/."""
+what the worker sends lands in var/mail/.
+
+`seed_demo_outbox(project, now=…)`, once the project has orders, gives its outbox a
+history: a few emails queued over the last hours and sent, and one the customer's mail
+server refused (failed, "Retry" on the supervisor's outbox page) — queued and sent
+through the outbox's own code, with a stand-in mail server, so they need no sink."""
 
 from __future__ import annotations
 
+import smtplib
+from datetime import datetime, timedelta
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+
 from dozvon.core import clock
-from dozvon.messaging.models import MailSettings
-from dozvon.messaging.services import template_save
+from dozvon.core.errors import RuleViolations
+from dozvon.messaging.models import MailSettings, OutboxMessage
+from dozvon.messaging.sending import outbox_send
+from dozvon.messaging.services import MANUAL, message_queue, template_for, template_save
+from dozvon.orders.models import Order
+from dozvon.projects.models import Membership
 
 BANK_DETAILS = """Получатель: ООО «Дозвон-Демо»
 ИНН 7701234567, КПП 770101001
@@ -112,3 +127,70 @@ def seed_demo_templates(project, *, sender_name: str = "") -> int:
     for spec in TEMPLATES:
         template_save(project=project, language="ru", actor=None, now=now, **spec)
     return len(TEMPLATES)
+
+
+class _DemoServer(BaseEmailBackend):
+    """A stand-in mail server for the seeded history: accepts every email (keeping
+    nothing) but for the `refused` addresses, which it refuses for good, as a server does
+    a mailbox that does not exist."""
+
+    def __init__(self, refused=(), **kwargs):
+        super().__init__(**kwargs)
+        self.refused = set(refused)
+
+    def send_messages(self, email_messages):
+        for email in email_messages:
+            refused = {r: (550, b"5.1.1 Mailbox unavailable") for r in email.recipients()}
+            refused = {r: answer for r, answer in refused.items() if r in self.refused}
+            if refused:
+                raise smtplib.SMTPRecipientsRefused(refused)
+        return len(email_messages)
+
+
+# (template, sent by an operator?, hours ago); the last one is refused
+DEMO_OUTBOX = (
+    ("order_confirmed", False, 30),
+    ("bank_details", True, 26),
+    ("order_confirmed", False, 7),
+    ("bank_details", True, 3),
+    ("order_confirmed", False, 2),
+)
+
+
+def seed_demo_outbox(project, *, now: datetime) -> int:
+    """Emails of the project's latest orders whose customers have an address: sent, and
+    the last one failed; how many were queued. Nothing when the project has no such
+    templates or orders, or has emails already."""
+    if OutboxMessage.objects.filter(project=project).exists():
+        return 0
+    operator = (
+        Membership.objects.filter(project=project, role="operator")
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    orders = list(
+        Order.objects.filter(project=project, customer__email__contains="@")
+        .select_related("project", "customer")
+        .order_by("-created_at", "-id")[: len(DEMO_OUTBOX)]
+    )
+    queued: list[tuple[OutboxMessage, datetime]] = []
+    for order, (code, manual, hours) in zip(orders, DEMO_OUTBOX, strict=False):
+        if template_for(project, code) is None:
+            continue
+        actor = operator.user if manual and operator else None
+        reason = f"{MANUAL}1" if actor else "demo:outcome"
+        at = now - timedelta(hours=hours)
+        try:
+            with transaction.atomic():
+                message, _ = message_queue(
+                    order=order, template=code, reason=reason, actor=actor, now=at
+                )
+        except RuleViolations:
+            continue
+        queued.append((message, at))
+    refused = {queued[-1][0].to} if len(queued) > 1 else set()
+    server = _DemoServer(refused=refused)
+    for message, at in queued:  # the worker's code, a minute after each was queued
+        outbox_send(message_id=message.pk, connection=server, now=at + timedelta(minutes=1))
+    return len(queued)

@@ -61,7 +61,18 @@ CONTEXT: dict[str, Any] = {
     "bonus_percent": LEAF,
     "bonus_units": LEAF,
     "due_date": LEAF,
+    # SUB-1: the information email to an accelerated subscriber (services.message_queue_to)
+    "subscription_number": LEAF,
+    "collection_name": LEAF,
+    "plan_name": LEAF,
+    "remaining_issues": LEAF,
+    "suspend_on": LEAF,
 }
+# The names a message that is not about an order (message_queue_to) may be given; the
+# rest of the allow-list is empty there.
+SUBSCRIPTION_VARIABLES = frozenset(
+    {"subscription_number", "collection_name", "plan_name", "remaining_issues", "suspend_on"}
+)
 BONUS_VARIABLES = frozenset({"bonus_percent", "bonus_units"})
 FORLOOP = {k: LEAF for k in ("counter", "counter0", "revcounter", "revcounter0", "first", "last")}
 NODES = (TextNode, VariableNode, IfNode, ForNode, WithNode, CommentNode, SpacelessNode)
@@ -278,6 +289,7 @@ def message_context(
         "bonus_percent": "",
         "bonus_units": "",
         "due_date": _day(due_date if due_date is not None else order.due_at, tz),
+        **dict.fromkeys(SUBSCRIPTION_VARIABLES, ""),
     }
     if bonus_percent is not None:
         # DUN-2: the bonus is extra units of the order's products ("bonus pills")
@@ -288,4 +300,41 @@ def message_context(
         )
     if set(context) != set(CONTEXT):  # the allow-list and the values stay one list
         raise RuntimeError("message_context and CONTEXT disagree")
+    return context
+
+
+def _leaf(value: Any, tz: str) -> str | int:
+    """A value a caller gives a message that is not about an order, as a template shows it:
+    text, a whole number, a day (dd.mm.yyyy), a decimal ("2,5"). Anything else — a model
+    object, a list — is a programming error, never rendered."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"not a value an email may show: {value!r}")
+    if isinstance(value, int | str):
+        return value
+    if isinstance(value, date):  # datetime too
+        return _day(value, tz)
+    if isinstance(value, Decimal):
+        return _percent(value)
+    raise TypeError(f"not a value an email may show: {type(value).__name__}")
+
+
+def free_context(
+    *, project, customer_name: str, mail_settings=None, values: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The allow-listed context of a message that is not about an order (SUB-1): the
+    customer's name, the project's shop name and bank details, and those of `values` whose
+    names are plain values on the allow-list (`SUBSCRIPTION_VARIABLES`, a due date, …);
+    every other allow-listed name is empty, and any other name is dropped."""
+    tz = project.time_zone
+    context: dict[str, Any] = {name: "" for name in CONTEXT}
+    context["items"] = []
+    context.update(
+        customer_name=customer_name,
+        shop_name=(mail_settings.sender_name if mail_settings else "") or project.name,
+        bank_details=mail_settings.bank_details if mail_settings else "",
+    )
+    fixed = {"customer_name", "shop_name", "bank_details"}
+    for name, value in (values or {}).items():
+        if name in CONTEXT and CONTEXT[name] is LEAF and name not in fixed:
+            context[name] = _leaf(value, tz)
     return context

@@ -63,7 +63,7 @@ def _claim(message_id: int, now: datetime) -> str | None:
     return token if claimed else None
 
 
-def _email(message: OutboxMessage) -> EmailMultiAlternatives:
+def _email(message: OutboxMessage, connection=None) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -71,32 +71,38 @@ def _email(message: OutboxMessage) -> EmailMultiAlternatives:
         to=[message.to],
         reply_to=[message.reply_to] if message.reply_to else None,
         headers={"Message-ID": message.message_id},
-        connection=get_connection(fail_silently=False),
+        connection=connection or get_connection(fail_silently=False),
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     return email
 
 
-def outbox_send(*, message_id: int) -> str:
+def outbox_send(*, message_id: int, connection=None, now: datetime | None = None) -> str:
     """Send one queued message if it is due and nobody else is sending it; what happened:
-    "sent", "retry", "failed" or "skipped"."""
-    token = _claim(message_id, clock.now())
+    "sent", "retry", "failed" or "skipped". `connection` and `now`: another email backend
+    than the settings' and a fixed time (the demo's seeded history, messaging/demo.py);
+    the worker passes neither."""
+
+    def at() -> datetime:
+        return now or clock.now()
+
+    token = _claim(message_id, at())
     if token is None:
         return "skipped"
     message = OutboxMessage.objects.get(pk=message_id)
     if message.attempts > MAX_ATTEMPTS:
         reason = message.last_error or "no more attempts"
-        return _fail(message, token, Failure(True, reason), now=clock.now())
+        return _fail(message, token, Failure(True, reason), now=at())
     try:
-        _email(message).send()
+        _email(message, connection).send()
     except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded
         failure = smtp_failure(exc)
         log.warning("message %s: %s (%s)", message.pk, failure.reason, type(exc).__name__)
         if failure.permanent or message.attempts >= MAX_ATTEMPTS:
-            return _fail(message, token, failure, now=clock.now())
-        return _retry(message, token, failure, now=clock.now())
-    return _sent(message, token, now=clock.now())
+            return _fail(message, token, failure, now=at())
+        return _retry(message, token, failure, now=at())
+    return _sent(message, token, now=at())
 
 
 def _mine(message: OutboxMessage, token: str):

@@ -1,4 +1,6 @@
-"""X-9 messages, the writes: saving a template, queueing an email in the outbox.
+"""X-9 messages, the writes: saving a template, queueing an email in the outbox (about an
+order: `message_queue`, `message_send_now`; to any address: `message_queue_to`, SUB-1),
+a supervisor's "send again" (`message_retry`).
 
 `message_queue` runs inside the caller's transaction, on an order the caller has locked
 (STYLE 4): it renders the template, writes the outbox row and enqueues the task that sends
@@ -22,15 +24,18 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.audit.services import audit_record
-from dozvon.core.errors import RuleViolations, violation
+from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.dunning.services import check_bonus_allowed, check_contact_allowed
 from dozvon.messaging import rules
-from dozvon.messaging.models import MailSettings, MessageState, MessageTemplate, OutboxMessage
+from dozvon.messaging.models import KEY, MailSettings, MessageState, MessageTemplate, OutboxMessage
 from dozvon.messaging.rendering import (
     BONUS_VARIABLES,
     TemplateRefused,
+    free_context,
     message_context,
     render,
     variables_of,
@@ -39,9 +44,11 @@ from dozvon.orders.models import Order
 from dozvon.orders.services.base import ensure_claim_allows, lock_order
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import WORK
+from dozvon.projects.access import SUPERVISE, WORK, ensure_can
 
 MANUAL = "manual:"  # the reason of an email an operator sends, numbered per template
+# DUN-1: the trigger whose run is the day an order entered the worklist (the playbook's
+# `settings.bonus.entered_by` may name another)
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -157,26 +164,23 @@ def _sender(mail_settings: MailSettings | None) -> tuple[str, str]:
     )
 
 
-def _checked(order: Order, code: str, bonus: int | None) -> tuple[MessageTemplate, int | None]:
-    """The template to send and the bonus it offers; RuleViolations, every one at once,
-    when it cannot be sent (X-9: no usable template, no valid address; DUN-4: bonus)."""
-    chosen = template_for(order.project, code)
-    found = rules.recipient_problems((order.customer.email or "").strip())
+def _template_problems(project, code: str) -> tuple[MessageTemplate | None, list]:
+    """The project's active template `code` and why it cannot be used (X-9)."""
+    chosen = template_for(project, code)
     if chosen is None:
-        found.append(
+        return None, [
             violation(
                 "X-9",
                 "template",
                 'The project has no active email template "%(template)s".',
                 template=code,
             )
-        )
-    offers = False
+        ]
     try:
-        offers = chosen is not None and uses_bonus(chosen)
-        bonus = offered_bonus(chosen, bonus) if offers else None
+        for part in (chosen.subject, chosen.body_text, chosen.body_html):
+            variables_of(part)
     except TemplateRefused as refused:
-        found.append(
+        return chosen, [
             violation(
                 "X-9",
                 "template",
@@ -184,12 +188,29 @@ def _checked(order: Order, code: str, bonus: int | None) -> tuple[MessageTemplat
                 template=code,
                 problem=refused.message,
             )
-        )
-    if offers:
+        ]
+    return chosen, []
+
+
+def _checked(
+    order: Order, code: str, bonus: int | None, *, now: datetime
+) -> tuple[MessageTemplate, int | None]:
+    """The template to send and the bonus it offers; RuleViolations, every one at once,
+    when it cannot be sent (X-9: no usable template, no valid address; DUN-4: bonus;
+    DUN-1/2: the bonus of the order's week of work)."""
+    chosen, refused = _template_problems(order.project, code)
+    found = rules.recipient_problems((order.customer.email or "").strip()) + refused
+    if chosen is not None and not refused and uses_bonus(chosen):
+        bonus = offered_bonus(chosen, bonus)
         allowed, rule = bonus_percents(order.project)
-        found += rules.bonus_problems(
+        problems = rules.bonus_problems(
             uses_bonus=True, bonus_percent=bonus, allowed=allowed, rule=rule
         )
+        if not problems and bonus is not None:
+            problems = check_bonus_allowed(order, percent=bonus, now=now)
+        found += problems
+    else:
+        bonus = None
     if found:
         raise RuleViolations(found)
     return chosen, bonus
@@ -220,7 +241,7 @@ def message_queue(
     if existing is not None:
         return existing, False
     extra = dict(extra_context or {})
-    chosen, bonus = _checked(order, template, extra.get("bonus_percent"))
+    chosen, bonus = _checked(order, template, extra.get("bonus_percent"), now=now)
     mail_settings = MailSettings.objects.filter(project=order.project).first()
     context = message_context(
         order,
@@ -306,11 +327,201 @@ def message_send_now(
     waiting = manual.filter(state=MessageState.QUEUED, bonus_percent=bonus_percent)
     if (found := waiting.order_by("-id").first()) is not None:
         return found, False
-    return message_queue(
-        order=order,
-        template=template,
-        reason=f"{MANUAL}{manual.count() + 1}",
-        actor=actor,
-        now=now,
-        extra_context={"bonus_percent": bonus_percent},
+    # DUN-7: the calls and a comment come first; refused with every other reason at once
+    contact = check_contact_allowed(order, now=now)
+    try:
+        queued = message_queue(
+            order=order,
+            template=template,
+            reason=f"{MANUAL}{manual.count() + 1}",
+            actor=actor,
+            now=now,
+            extra_context={"bonus_percent": bonus_percent},
+        )
+    except RuleViolations as refused:
+        raise RuleViolations([*contact, *refused.violations]) from None
+    if contact:  # the message queued above goes with this transaction
+        raise RuleViolations(contact)
+    return queued
+
+
+# --- messages that are not about an order (SUB-1) ----------------------------------------
+
+
+def message_queue_to(
+    *,
+    project,
+    to: str,
+    customer_name: str,
+    template: str,
+    key: str,
+    context: Mapping[str, Any] | None = None,
+    actor,
+    now: datetime,
+) -> tuple[OutboxMessage, bool]:
+    """Queue the project's email `template` to `to`, a message not tied to an order (SUB-1:
+    the information email of an accelerated subscriber); (the message, True when queued
+    now). Inside the caller's transaction, like `message_queue`: the send task is enqueued
+    with the row. Idempotent by `key` (the caller's, e.g. "subscription:17/inform"): the
+    same key again answers with the message it queued.
+
+    The template sees the allow-listed context only (`rendering.free_context`): the
+    customer's name, the project's shop name and bank details, and those of `context`'s
+    names that are plain values on the allow-list (subscription_number, collection_name,
+    plan_name, remaining_issues, suspend_on, …). RuleViolations (X-9) when the project has
+    no usable template or the address is missing or invalid; nothing is written then."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("message_queue_to runs in the caller's transaction")
+    if not key or len(key) > KEY:
+        raise ValueError(f"an idempotency key of 1 to {KEY} characters, not {key!r}")
+    existing = OutboxMessage.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    address = (to or "").strip()
+    chosen, found = _template_problems(project, template)
+    found = rules.recipient_problems(address) + found
+    if found:
+        raise RuleViolations(found)
+    mail_settings = MailSettings.objects.filter(project=project).first()
+    values = free_context(
+        project=project, customer_name=customer_name, mail_settings=mail_settings, values=context
     )
+    rendered = render(chosen, values)
+    from_email, reply_to = _sender(mail_settings)
+    bonus = values["bonus_percent"] if isinstance(values["bonus_percent"], int) else None
+    message = OutboxMessage(
+        project=project,
+        order=None,
+        template=template,
+        name=chosen.name[:200],
+        language=chosen.language,
+        reason=key[:100],
+        bonus_percent=bonus,
+        to=address,
+        from_email=from_email,
+        reply_to=reply_to,
+        subject=rendered.subject[:300],
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        next_attempt_at=now,
+        message_id=new_message_id(),
+        idempotency_key=key,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin leaves ours usable
+            message.save(force_insert=True)
+    except IntegrityError:
+        return OutboxMessage.objects.get(idempotency_key=key), False
+    audit_record(
+        actor=actor,
+        action=Event.MESSAGE_QUEUED.value,
+        target_type="outboxmessage",
+        target_id=message.pk,
+        project=project,
+        changes={
+            "message": message.pk,
+            "template": template,
+            "name": message.name,
+            "to": address,
+            "key": key,
+            "message_id": message.message_id,
+        },
+        now=now,
+    )
+    from dozvon.messaging.tasks import send_message
+
+    send_message.enqueue(message.pk)  # the task row commits (or not) with the message
+    return message, True
+
+
+# --- a supervisor sends again ---------------------------------------------------------------
+
+
+def _retryable(now: datetime) -> Q:
+    """`rules.retry_problems` as a filter: the compare-and-set of a retry."""
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return Q(state=MessageState.FAILED) | (
+        Q(state=MessageState.QUEUED, next_attempt_at__gt=now) & free
+    )
+
+
+@transaction.atomic
+def message_retry(*, message_id: int, actor, now: datetime) -> OutboxMessage:
+    """X-9: a supervisor of the message's project sends again a failed email, or sends now
+    one waiting for its next attempt: queued, due now, its attempts counted afresh (the
+    ones before are in the audit row), the send task enqueued in this transaction, a
+    timeline line "queued again by …" on its order. The worker's claim keeps it to one
+    send even when an older task of the message wakes up later. NotFound outside the
+    user's projects, Forbidden for a role other than supervisor, RuleViolations (X-9,
+    `state`) for a message already sent or being sent."""
+    message = (
+        OutboxMessage.objects.select_for_update()
+        .select_related("project")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise NotFound()
+    ensure_can(actor, message.project, SUPERVISE)
+    refused = rules.retry_problems(
+        state=message.state,
+        next_attempt_at=message.next_attempt_at,
+        claimed_until=message.claimed_until,
+        now=now,
+    )
+    if refused:
+        raise RuleViolations(refused)
+    before = {
+        "state_before": message.state,
+        "attempts_before": message.attempts,
+        "error_before": message.last_error[:500],
+    }
+    # compare-and-set: on SQLite the row lock above is a no-op (STACK-NOTES)
+    done = (
+        OutboxMessage.objects.filter(pk=message.pk)
+        .filter(_retryable(now))
+        .update(
+            state=MessageState.QUEUED,
+            next_attempt_at=now,
+            attempts=0,
+            claimed_until=None,
+            claim_token="",
+        )
+    )
+    if not done:
+        raise RuleViolations(
+            rules.retry_problems(
+                state=MessageState.SENT, next_attempt_at=now, claimed_until=None, now=now
+            )
+        )
+    message.refresh_from_db()
+    data = {
+        "message": message.pk,
+        "template": message.template,
+        "name": message.name,
+        "to": message.to,
+        "actor": actor.get_username() if getattr(actor, "pk", None) else "",
+    }
+    changes = {**data, **before, "retry": True, "message_id": message.message_id}
+    if message.order_id is not None:
+        order = Order.objects.select_related("project").get(pk=message.order_id)
+        line = Line(N_('Email "%(name)s" to %(to)s queued again by %(actor)s'), data, kind="auto")
+        record(
+            Event.MESSAGE_QUEUED, order=order, actor=actor, now=now, lines=[line], changes=changes
+        )
+    else:
+        audit_record(
+            actor=actor,
+            action=Event.MESSAGE_QUEUED.value,
+            target_type="outboxmessage",
+            target_id=message.pk,
+            project=message.project,
+            changes=changes,
+            now=now,
+        )
+    from dozvon.messaging.tasks import send_message
+
+    send_message.enqueue(message.pk)
+    return message

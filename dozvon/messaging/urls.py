@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dozvon.messaging import views
 
 app_name = "messaging"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("p/<slug:slug>/outbox", views.outbox, name="outbox"),
+    path("messages/<int:message_id>/", views.message, name="message"),
+    path("messages/<int:message_id>/retry", views.retry, name="retry"),
+    path(
+        "webhooks/deliveries/<int:delivery_id>/retry",
+        views.webhook_retry,
+        name="webhook_retry",
+    ),
+]

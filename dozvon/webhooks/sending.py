@@ -46,6 +46,8 @@ from dozvon.webhooks.models import SCHEMES, DeliveryState, WebhookAttempt, Webho
 log = logging.getLogger(__name__)
 
 TIMEOUT = 10  # seconds; settings.WEBHOOK_TIMEOUT overrides (tests)
+SWEEP_BATCH = 500
+LOST_AFTER = timedelta(minutes=10)  # queued, unclaimed and this long overdue: task lost
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360)
 RETRY_FOR = timedelta(hours=24)
 
@@ -158,3 +160,31 @@ def delivery_send(*, delivery_id: int, now: datetime) -> str:
         if done:
             send_webhook.using(run_after=at).enqueue(delivery.pk)
         return "retry" if done else "skipped"
+
+
+def deliveries_sweep(*, now: datetime) -> int:
+    """Enqueue again the queued deliveries whose posting was lost: claimed by a worker
+    whose lease ran out (it died mid-post), or never claimed LOST_AFTER past their due time
+    (the task row is gone). How many were enqueued. The same recipe as the email outbox's
+    sweep (messaging.sending.outbox_sweep); a repeat is deduped by the partner on
+    `event_id`."""
+    from dozvon.webhooks.tasks import send_webhook
+
+    expired = Q(claimed_until__lt=now)
+    unclaimed = Q(claimed_until__isnull=True, next_attempt_at__lt=now - LOST_AFTER)
+    lost = WebhookDelivery.objects.filter(state=DeliveryState.QUEUED).filter(expired | unclaimed)
+    enqueued = 0
+    for pk, token, claimed in lost.order_by("next_attempt_at").values_list(
+        "pk", "claim_token", "claimed_until"
+    )[:SWEEP_BATCH]:
+        with transaction.atomic():
+            # the same conditions again, as a compare-and-set: a worker may have moved on
+            again = lost.filter(pk=pk, claim_token=token)
+            changes = {"claimed_until": None, "claim_token": ""}
+            if claimed is None:
+                changes["next_attempt_at"] = now  # the next sweep waits LOST_AFTER again
+            if again.update(**changes):
+                send_webhook.using(run_after=now).enqueue(pk)
+                enqueued += 1
+                log.warning("webhook delivery %s: posting was lost, enqueued again", pk)
+    return enqueued

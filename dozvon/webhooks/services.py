@@ -1,16 +1,23 @@
 """Queueing partner webhooks: called by `changes.services.change_append` for every feed
 row, in the change's own transaction, so a rolled-back change queues nothing and a saved
-one is never left without its deliveries. Nothing is sent here (no HTTP in a request)."""
+one is never left without its deliveries; and a supervisor's "send again" of a delivery.
+Nothing is sent here (no HTTP in a request)."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
+from dozvon.audit.services import audit_record
 from dozvon.changes.models import Change
+from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.messaging.rules import retry_problems
 from dozvon.orders.models import Order
-from dozvon.webhooks.models import WebhookDelivery, WebhookEndpoint
+from dozvon.projects.access import SUPERVISE, ensure_can
+from dozvon.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 
 
 def body_of(change: Change, external_id: str | None) -> str:
@@ -60,3 +67,63 @@ def deliveries_queue(change: Change) -> list[WebhookDelivery]:
             send_webhook.enqueue(delivery.pk)
             deliveries.append(delivery)
     return deliveries
+
+
+@transaction.atomic
+def delivery_retry(*, delivery_id: int, actor, now: datetime) -> WebhookDelivery:
+    """A supervisor of the delivery's project posts again a failed delivery, or posts now
+    one waiting for its next attempt: queued and due now, its task enqueued in this
+    transaction, audited. Its earlier attempts stay in the log and in `attempts`; one
+    retried more than 24 h after its change gets a single attempt (sending.RETRY_FOR).
+    NotFound outside the user's projects, Forbidden for a role other than supervisor,
+    RuleViolations (`state`) for a delivery already sent or being sent."""
+    from dozvon.webhooks.tasks import send_webhook
+
+    delivery = (
+        WebhookDelivery.objects.select_for_update()
+        .select_related("project", "endpoint")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        raise NotFound()
+    ensure_can(actor, delivery.project, SUPERVISE)
+    refused = retry_problems(
+        state=delivery.state,
+        next_attempt_at=delivery.next_attempt_at,
+        claimed_until=delivery.claimed_until,
+        now=now,
+    )
+    if refused:
+        raise RuleViolations(refused)
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    retryable = Q(state=DeliveryState.FAILED) | (
+        Q(state=DeliveryState.QUEUED, next_attempt_at__gt=now) & free
+    )
+    done = (
+        WebhookDelivery.objects.filter(pk=delivery.pk)
+        .filter(retryable)
+        .update(state=DeliveryState.QUEUED, next_attempt_at=now, claimed_until=None, claim_token="")
+    )
+    if not done:  # a worker moved first (SQLite ignores the row lock)
+        raise RuleViolations(
+            retry_problems(state="sent", next_attempt_at=now, claimed_until=None, now=now)
+        )
+    audit_record(
+        actor=actor,
+        action="webhook.retry",
+        target_type="webhookdelivery",
+        target_id=delivery.pk,
+        project=delivery.project,
+        changes={
+            "event_id": delivery.event_id,
+            "url": delivery.endpoint.url,
+            "state_before": delivery.state,
+            "attempts": delivery.attempts,
+            "last_status": delivery.last_status,
+        },
+        now=now,
+    )
+    send_webhook.enqueue(delivery.pk)
+    delivery.refresh_from_db()
+    return delivery

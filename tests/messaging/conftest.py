@@ -12,8 +12,9 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dozvon.customers.services import CustomerInput
 from dozvon.messaging.demo import seed_demo_templates
@@ -93,6 +94,13 @@ def smtp():
     ):
         yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request through the test client leaves its language active in this thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

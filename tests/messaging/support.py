@@ -24,4 +24,9 @@ def mail_scene(project, order, operator, *, now) -> None:
         actor=None,
         now=now,
     )
+    # the number is marked unreachable: DUN-7 lets a DUN order's email go without the
+    # day's calls (nothing reads the mark elsewhere)
+    order.refresh_from_db()
+    order.extra = {**order.extra, "marks": {**order.extra.get("marks", {}), "unreachable": "x"}}
+    order.save(update_fields=["extra"])
     message_send_now(order_id=order.pk, template="bank_details", actor=operator, now=now)
