@@ -1,0 +1,121 @@
+"""Reading a supervisor's XLSX or CSV of campaigns or eligibility into the rows the load
+services take. The first row names the columns (English keys or the Russian headers a
+telecom's lists use); cells stay as they are (dates, numbers), the rules parse them.
+No ORM here."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext_noop as N_
+from openpyxl import load_workbook
+
+MAX_ROWS = 20_000
+
+# column header (casefolded) → the load's field
+HEADERS = {
+    "campaigns": {
+        "code": "code",
+        "код": "code",
+        "кампания": "code",
+        "name": "name",
+        "название": "name",
+        "priority": "priority",
+        "приоритет": "priority",
+        "starts_on": "starts_on",
+        "начало": "starts_on",
+        "дата начала": "starts_on",
+        "ends_on": "ends_on",
+        "окончание": "ends_on",
+        "дата окончания": "ends_on",
+        "script": "script",
+        "скрипт": "script",
+        "excluded_tariffs": "excluded_tariffs",
+        "тарифы-исключения": "excluded_tariffs",
+        "исключенные тарифы": "excluded_tariffs",
+        "excluded_services": "excluded_services",
+        "услуги-исключения": "excluded_services",
+        "исключенные услуги": "excluded_services",
+    },
+    "eligibility": {
+        "phone": "phone",
+        "ctn": "phone",
+        "номер": "phone",
+        "телефон": "phone",
+        "offer": "offer",
+        "предложение": "offer",
+        "кампания": "offer",
+        "код": "offer",
+        "priority": "priority",
+        "приоритет": "priority",
+        "tariff": "tariff",
+        "тариф": "tariff",
+        "тп": "tariff",
+        "services": "services",
+        "услуги": "services",
+    },
+}
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table of this kind (message id for the page)."""
+
+
+def _header(cells: list[Any], kind: str) -> list[str | None]:
+    names = HEADERS[kind]
+    fields = [names.get(str(c or "").strip().casefold().replace("ё", "е")) for c in cells]
+    if not any(fields):
+        raise TableError(N_("The first row must name the columns."))
+    return fields
+
+
+def _rows(cells_iter: Iterator[list[Any]], kind: str) -> list[tuple[int, dict[str, Any]]]:
+    """(the row's number in the file, its values) of every non-empty row."""
+    try:
+        header = next(cells_iter)
+    except StopIteration:
+        raise TableError(N_("The file is empty.")) from None
+    fields = _header(list(header), kind)
+    out = []
+    for number, cells in enumerate(cells_iter, start=2):
+        values = {
+            f: (c.strip() if isinstance(c, str) else c)
+            for f, c in zip(fields, cells, strict=False)
+            if f is not None
+        }
+        if all(v in (None, "") for v in values.values()):
+            continue
+        out.append((number, values))
+        if len(out) > MAX_ROWS:
+            raise TableError(N_("Too many rows in one file."))
+    return out
+
+
+def read_table(data: BinaryIO, *, filename: str, kind: str) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of an uploaded .xlsx or .csv (UTF-8, with or without a BOM; `;` or `,`)."""
+    if kind not in HEADERS:
+        raise TableError(N_("Unknown kind of list."))
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            book = load_workbook(data, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a broken file
+            raise TableError(N_("The file is not a readable XLSX workbook.")) from exc
+        try:
+            sheet = book.worksheets[0]
+            return _rows((list(r) for r in sheet.iter_rows(values_only=True)), kind)
+        finally:
+            book.close()
+    if name.endswith(".csv"):
+        try:
+            text = data.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TableError(N_("Save the CSV as UTF-8.")) from exc
+        sample = text[:4096]
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return _rows((list(r) for r in reader), kind)
+    raise TableError(N_("Upload an .xlsx or .csv file."))
