@@ -1,5 +1,6 @@
 """Inbound interactions (X-8; API.md round 2): a contact recorded in one request, read back
-with its history. SUB and NBO add their facts (subscription outcome, offers) later."""
+with its history; on a SUB project with its subscription's outcome (SUB-3). NBO adds its
+facts (offers) later."""
 
 from __future__ import annotations
 
@@ -30,10 +31,13 @@ class InteractionIn(Schema):
     transferred: bool = False
     transferred_to: Annotated[str, Field(max_length=limits.CODE)] = ""
     started_at: Moment | None = None
-    # SUB and NBO facts: accepted by projects of those playbooks (not yet available)
+    # SUB-3: the contact's subscription, outcome and the issues bought (SUB projects)
     subscription: int | None = None
     outcome: Annotated[str, Field(max_length=limits.CODE)] | None = None
-    issues: list[int] | None = None
+    issues: (
+        Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(max_length=1000)] | None
+    ) = None
+    # NBO facts: accepted by projects of that playbook (not yet available)
     offers: list[dict[str, Any]] | None = None
     lost_reason: Annotated[str, Field(max_length=limits.COMMENT)] | None = None
 
@@ -53,11 +57,18 @@ class InteractionOut(Schema):
     transferred: bool
     transferred_to: str
     version: int
+    subscription: int | None = None
+    outcome: str | None = None
+    issues: list[int] = []
 
 
 def interaction_out(i: Interaction) -> dict[str, Any]:
     tz = i.project.time_zone
+    contact = i.subscription_contacts.order_by("id").first()
     return {
+        "subscription": contact.subscription_id if contact else None,
+        "outcome": contact.outcome if contact else None,
+        "issues": list(contact.issues) if contact else [],
         "id": i.pk,
         "project": i.project.slug,
         "phone": i.phone,
@@ -75,7 +86,7 @@ def interaction_out(i: Interaction) -> dict[str, Any]:
     }
 
 
-_LATER = ("subscription", "outcome", "issues", "offers", "lost_reason")
+_LATER = ("offers", "lost_reason")
 
 
 @router.post(
@@ -101,6 +112,9 @@ def record_interaction(request, slug: str, payload: InteractionIn):
         comment=payload.comment,
         transferred_to=transferred_to,
         started_at=payload.started_at,
+        subscription=payload.subscription,
+        outcome=payload.outcome,
+        issues=payload.issues,
         now=clock.now(),
     )
     return Status(201, interaction_out(interaction))

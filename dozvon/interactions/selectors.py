@@ -12,6 +12,7 @@ from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.rules import name_key
 from dozvon.orders.selectors import phone_search_variants
 from dozvon.projects.access import READ, ensure_can, ensure_visible
+from dozvon.subscriptions.models import Subscription
 
 # Newest first: the inbound desk shows the caller's latest contacts on top.
 NEWEST_FIRST = ("-started_at", "-id")
@@ -58,9 +59,15 @@ def interaction_timeline(interaction: Interaction) -> QuerySet[TimelineEntry]:
     )
 
 
+def _name_part(word: str) -> Q:
+    return Q(surname__contains=word) | Q(first_name__contains=word) | Q(patronymic__contains=word)
+
+
 def callers_matching(*, project, query: str, actor, limit: int = 10):
     """The inbound desk's search (SUB, NBO): the caller by phone in any format (X-4),
-    email, order number or name (every word, any order); customers of this project only."""
+    email, order or subscription number, or name (every word, any order: through their
+    orders, or their own name parts as customers of imported subscriptions have no
+    orders); customers of this project only."""
     ensure_can(actor, project, READ)
     query = " ".join(query.split())[:200]
     if not query:
@@ -77,6 +84,10 @@ def callers_matching(*, project, query: str, actor, limit: int = 10):
         cond |= Q(email__iexact=query)
     if query.isdigit():
         cond |= Q(orders__pk=int(query)) if len(query) < 10 else Q(pk__in=[])
+    if " " not in query and len(query) <= 64:
+        cond |= Q(
+            pk__in=Subscription.objects.filter(project=project, number=query).values("customer_id")
+        )
     if any(ch.isalpha() for ch in query) and "@" not in query:
         # names in any word order through the orders' folded name key (SQLite folds ASCII
         # only, so the key, not icontains, is what matches Cyrillic in any case)
@@ -85,4 +96,11 @@ def callers_matching(*, project, query: str, actor, limit: int = 10):
         for word in words:
             orders = orders.filter(name_key__contains=word)
         cond |= Q(pk__in=orders.values("customer_id"))
+        by_parts = Customer.objects.filter(project=project)
+        for word in query.split()[:4]:
+            # as typed, lower case and capitalised: SQLite folds ASCII only
+            by_parts = by_parts.filter(
+                _name_part(word) | _name_part(word.lower()) | _name_part(word.capitalize())
+            )
+        cond |= Q(pk__in=by_parts.values("pk"))
     return customers.filter(cond).distinct().order_by("-id")[:limit]

@@ -5,7 +5,9 @@ timeline line(s) on the interaction and its audit row."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_noop as N_
@@ -23,6 +25,7 @@ from dozvon.orders.services.base import plain
 from dozvon.orders.services.events import Event, record
 from dozvon.orders.services.events import Line as TimelineLine
 from dozvon.projects.access import WORK, ensure_can, is_supervising
+from dozvon.subscriptions.services import contact_apply, contact_check
 
 # What a finish writes, and an edit of a finished interaction may change.
 RECORDED_FIELDS = ("subject", "comment", "transferred_to")
@@ -124,10 +127,14 @@ def interaction_finish(
     transferred_to: str = Transfer.NONE,
     version: int | None,
     now: datetime,
+    extra_lines: Sequence[TimelineLine] = (),
+    extra_changes: Mapping[str, Any] | None = None,
 ) -> Interaction:
     """X-6 (NBO-6): the operator records the interaction's subject and comment and where it
     was transferred. Finishing it again corrects it: each change lands in the timeline as
-    old → new. Only its operator or a supervisor may; a stale `version` is a conflict."""
+    old → new. Only its operator or a supervisor may; a stale `version` is a conflict.
+    `extra_lines`/`extra_changes`: what the contact did elsewhere (SUB-3: the
+    subscription's outcome), written with the record's own lines and audit row."""
     interaction = lock_interaction(interaction_id=interaction_id, actor=actor)
     if not rules.may_change(
         operator_id=interaction.operator_id,
@@ -158,7 +165,8 @@ def interaction_finish(
         now=now,
         text=values["comment"],
         data={"subject": values["subject"], "transferred_to": values["transferred_to"]},
-        changes={**values, "ended_at": now.isoformat()},
+        lines=extra_lines,
+        changes={**values, "ended_at": now.isoformat(), **(extra_changes or {})},
     )
     return interaction
 
@@ -263,14 +271,59 @@ def interaction_record(
     comment: str,
     transferred_to: str = Transfer.NONE,
     started_at: datetime | None = None,
+    subscription: int | None = None,
+    outcome: str | None = None,
+    issues: Sequence[int] | None = None,
     now: datetime,
 ) -> Interaction:
     """An inbound contact recorded in one step (the desk's form, `POST …/interactions`):
-    started and finished together, or nothing written when a rule refuses it."""
-    interaction = interaction_start(project=project, actor=actor, phone=phone, line=line, now=now)
+    started and finished together, or nothing written when a rule refuses it — every
+    refusal at once. SUB-3: `subscription`, `outcome` and `issues` record the contact in
+    the registry (SUB-4: a subscriber who does not stay is cancelled; a refund request is
+    escalated to the partner)."""
+    ensure_can(actor, project, WORK)
+    found = rules.check_start(
+        phone=phone,
+        line=line,
+        lines=Line.values,
+        direction=Direction.INBOUND,
+        directions=Direction.values,
+    )
+    found += rules.check_finish(
+        subject=rules.clean(subject),
+        comment=rules.clean(comment),
+        transferred_to=transferred_to or "",
+        transfers=Transfer.values,
+    )
+    contact, contact_found = contact_check(
+        project=project,
+        actor=actor,
+        subscription_id=subscription,
+        outcome=outcome,
+        issues=issues,
+    )
+    if found or contact_found:
+        raise RuleViolations(found + contact_found)
+    customer = None
+    if contact is not None and not customer_by_phone(
+        project=project, phone=phone_key(rules.clean(phone))
+    ):
+        customer = contact.subscription.customer  # a relative phoning about it
+    interaction = interaction_start(
+        project=project, actor=actor, phone=phone, line=line, customer=customer, now=now
+    )
     if started_at is not None and started_at < now:
         interaction.started_at = started_at
         interaction.save(update_fields=["started_at"])
+    lines: list[TimelineLine] = []
+    changes: dict[str, Any] = {}
+    if contact is not None:
+        lines = contact_apply(plan=contact, interaction=interaction, actor=actor, now=now)
+        changes = {
+            "subscription": contact.subscription.pk,
+            "outcome": contact.outcome,
+            "issues": contact.issues,
+        }
     return interaction_finish(
         interaction_id=interaction.pk,
         actor=actor,
@@ -279,4 +332,6 @@ def interaction_record(
         transferred_to=transferred_to,
         version=None,
         now=now,
+        extra_lines=lines,
+        extra_changes=changes,
     )

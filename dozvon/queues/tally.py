@@ -145,6 +145,8 @@ def tally_in_use(queues: list[engine.QueueDef]) -> bool:
 
 def tally_counts(*, project, queues: list[engine.QueueDef], now: datetime) -> list[int]:
     """Every tab's size in one statement over the project's tally rows."""
+    if not queues:  # a playbook without tabs (SUB: inbound work only)
+        return []
     today = clock.local_date(now, project.time_zone)
     parts, params = [], []
     for q in queues:

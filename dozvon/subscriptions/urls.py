@@ -1,5 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dozvon.subscriptions import views
 
 app_name = "subscriptions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("p/<slug:slug>/subscriptions", views.subscription_list, name="list"),
+    path("p/<slug:slug>/subscriptions/import", views.import_start, name="import"),
+    path(
+        "p/<slug:slug>/subscriptions/import/<int:import_id>",
+        views.import_preview_view,
+        name="import_preview",
+    ),
+    path(
+        "p/<slug:slug>/subscriptions/import/<int:import_id>/commit",
+        views.import_commit_view,
+        name="import_commit",
+    ),
+    path("p/<slug:slug>/subscriptions/inform", views.inform_start, name="inform"),
+    path(
+        "p/<slug:slug>/subscriptions/inform/progress",
+        views.inform_progress_view,
+        name="inform_progress",
+    ),
+    path("p/<slug:slug>/subscriptions/registry.xlsx", views.registry_export, name="registry"),
+    path("p/<slug:slug>/escalations", views.escalation_list, name="escalations"),
+    path(
+        "p/<slug:slug>/escalations/<int:escalation_id>/decide",
+        views.escalation_decide_view,
+        name="escalation_decide",
+    ),
+    path(
+        "p/<slug:slug>/escalations/<int:escalation_id>/notify",
+        views.escalation_notify_view,
+        name="escalation_notify",
+    ),
+]

@@ -1,7 +1,8 @@
 """The inbound desk (issue 15, SUB, NBO): an operator answers a call, finds the caller by
 phone in any format, email, order number or name — or a softphone opens
-`/p/<project>/inbound?phone=…` — sees the customer, their orders and earlier
-interactions, and records the interaction."""
+`/p/<project>/inbound?phone=…` — sees the customer, their subscriptions (SUB), orders and
+earlier interactions, and records the interaction: on a SUB project with the subscription
+it was about, its outcome and the issues bought (SUB-3)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ from dozvon.interactions.services import interaction_record
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import projects_for
+from dozvon.subscriptions import rules
+from dozvon.subscriptions.models import Outcome
+from dozvon.subscriptions.selectors import (
+    bought_issues,
+    contact_facts,
+    keeps_subscriptions,
+    subscriptions_of_customers,
+)
 from dozvon.web.errors import domain_errors
 from dozvon.web.views import _project, _queues
 
@@ -34,9 +43,24 @@ def inbound(request, slug):
     pb = playbook_def(project.playbook)
     lang = get_language()
     status_names = {code: s.names.get(lang) for code, s in pb.statuses.items()}
+    sub_project = keeps_subscriptions(project)
+    subs = (
+        subscriptions_of_customers(project=project, customer_ids=[c.pk for c in customers])
+        if sub_project
+        else {}
+    )
+    bought = bought_issues(s.pk for items in subs.values() for s in items)
     callers = [
         {
             "customer": c,
+            "subscriptions": [
+                {
+                    "subscription": s,
+                    "purchasable": contact_facts(s, bought.get(s.pk, set())).purchasable,
+                    "bought": sorted(bought.get(s.pk, set())),
+                }
+                for s in subs.get(c.pk, [])
+            ],
             "orders": [
                 {"order": o, "status": status_names.get(o.status, o.status)}
                 for o in Order.objects.filter(project=project, customer=c).order_by("-id")[:10]
@@ -59,6 +83,8 @@ def inbound(request, slug):
             "query": query,
             "callers": callers,
             "lines": Line.choices,
+            "sub_project": sub_project,
+            "outcomes": Outcome.choices,
             "transfers": Transfer.choices,
             "form": request.session.pop("dozvon_inbound_form", {}),
             "errors": request.session.pop("dozvon_inbound_errors", {}),
@@ -75,8 +101,24 @@ def inbound_record(request, slug):
         return redirect(back)
     form = {
         k: request.POST.get(k, "")[:5000]
-        for k in ("phone", "line", "subject", "comment", "transferred_to")
+        for k in (
+            "phone",
+            "line",
+            "subject",
+            "comment",
+            "transferred_to",
+            "subscription",
+            "outcome",
+        )
     }
+    # SUB-3: the subscription the contact is about, its outcome and the issues bought
+    subscription = rules.parse_int(form["subscription"]) if form["subscription"] else None
+    issues = (
+        rules.numbers_of(request.POST.getlist(f"issues_{subscription}")[:1000])
+        if subscription
+        else []
+    )
+    form["issues"] = [str(n) for n in issues]
     try:
         interaction = interaction_record(
             project=project,
@@ -86,6 +128,9 @@ def inbound_record(request, slug):
             subject=form["subject"],
             comment=form["comment"],
             transferred_to=form["transferred_to"],
+            subscription=subscription,
+            outcome=form["outcome"] or None,
+            issues=issues or None,
             now=clock.now(),
         )
     except RuleViolations as exc:

@@ -1,0 +1,178 @@
+"""X-10: reading a subscriptions file (XLSX or CSV) into rows for `rules.check_rows`.
+
+No ORM: bytes in, `Sheet` out (the rows as dicts with their line numbers, or why the file
+cannot be read). Headers may be the API's field names or the partner's Russian ones;
+CSV is UTF-8 (with or without a BOM) or Windows-1251, separated by `;` or `,`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from dozvon.core.errors import Violation, violation
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_ROWS = 20_000
+
+FIELDS = (
+    "number",
+    "name",
+    "phone",
+    "email",
+    "collection",
+    "plan",
+    "issues_total",
+    "issues_delivered",
+    "group",
+    "suspend_on",
+)
+REQUIRED = frozenset(FIELDS) - {"email", "group"}
+
+HEADERS: dict[str, str] = {
+    **{name: name for name in FIELDS},
+    "customer": "name",
+    "customer_name": "name",
+    "customer.name": "name",
+    "customer.phone": "phone",
+    "customer.email": "email",
+    "номер": "number",
+    "номер подписки": "number",
+    "№ подписки": "number",
+    "подписка": "number",
+    "фио": "name",
+    "клиент": "name",
+    "имя": "name",
+    "телефон": "phone",
+    "e-mail": "email",
+    "эл. почта": "email",
+    "электронная почта": "email",
+    "почта": "email",
+    "коллекция": "collection",
+    "план": "plan",
+    "всего выпусков": "issues_total",
+    "выпусков всего": "issues_total",
+    "выпусков": "issues_total",
+    "доставлено": "issues_delivered",
+    "доставлено выпусков": "issues_delivered",
+    "получено выпусков": "issues_delivered",
+    "группа": "group",
+    "дата приостановки": "suspend_on",
+    "приостановка": "suspend_on",
+}
+
+
+@dataclass
+class Sheet:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # each row's line in the file (1 = header)
+    problems: list[Violation] = field(default_factory=list)
+
+
+def header_key(text: Any) -> str:
+    key = " ".join(str(text or "").replace("ё", "е").replace("Ё", "Е").split()).lower()
+    return HEADERS.get(key.rstrip(":*"), "")
+
+
+def read_sheet(content: bytes, filename: str) -> Sheet:
+    """The file's rows, or `problems` saying why it cannot be read (X-10)."""
+    if len(content) > MAX_FILE_BYTES:
+        return Sheet(problems=[violation("X-10", "file", "The file is larger than 10 MB.")])
+    if not content:
+        return Sheet(problems=[violation("X-10", "file", "The file is empty.")])
+    name = filename.lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        table = _xlsx_table(content)
+    elif name.endswith((".csv", ".txt")):
+        table = _csv_table(content)
+    else:
+        return Sheet(problems=[violation("X-10", "file", "Upload an XLSX or CSV file.")])
+    if table is None:
+        return Sheet(problems=[violation("X-10", "file", "The file cannot be read.")])
+    return _sheet(table)
+
+
+def _sheet(table: list[list[Any]]) -> Sheet:
+    header_at = next((i for i, row in enumerate(table) if any(_filled(v) for v in row)), None)
+    if header_at is None:
+        return Sheet(problems=[violation("X-10", "file", "The file is empty.")])
+    columns = [header_key(v) for v in table[header_at]]
+    missing = sorted(REQUIRED - set(columns))
+    if missing:
+        return Sheet(
+            problems=[
+                violation(
+                    "X-10",
+                    "file",
+                    "Columns missing: %(columns)s.",
+                    columns=", ".join(missing),
+                )
+            ]
+        )
+    sheet = Sheet()
+    for index, values in enumerate(table[header_at + 1 :], start=header_at + 2):
+        if not any(_filled(v) for v in values):
+            continue
+        row = {key: value for key, value in zip(columns, values, strict=False) if key}
+        sheet.rows.append(row)
+        sheet.lines.append(index)
+        if len(sheet.rows) > MAX_FILE_ROWS:
+            return Sheet(
+                problems=[
+                    violation(
+                        "X-10", "file", "More than %(max)s rows in one file.", max=MAX_FILE_ROWS
+                    )
+                ]
+            )
+    if not sheet.rows:
+        sheet.problems.append(violation("X-10", "file", "The file has no rows."))
+    return sheet
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _xlsx_table(content: bytes) -> list[list[Any]] | None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        return None
+    try:
+        sheet = book.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            table.append(list(row))
+            if len(table) > MAX_FILE_ROWS + 50:
+                break
+        return table
+    except (KeyError, ValueError, TypeError):
+        return None
+    finally:
+        book.close()
+
+
+def _csv_table(content: bytes) -> list[list[Any]] | None:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    if "\x00" in text:
+        return None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return list(itertools.islice(reader, MAX_FILE_ROWS + 50))
+    except csv.Error:
+        return None

@@ -1,0 +1,272 @@
+"""SUB screens: the subscriptions list (filters phone, number, group), a supervisor's
+import (upload → preview with per-row errors → commit), the one-click information run
+(SUB-1) with its progress, the registry export (SUB-6) and the refund escalations the
+supervisor follows until the partner decides (SUB-3). Views parse input, call one service
+or selector, and render."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dozvon.core import clock
+from dozvon.core.errors import RuleViolations
+from dozvon.projects.access import READ, SUPERVISE, ensure_can, is_supervising, projects_for
+from dozvon.subscriptions import rules
+from dozvon.subscriptions.export import registry_table, registry_xlsx
+from dozvon.subscriptions.inform import inform_accelerated
+from dozvon.subscriptions.models import EscalationState, Group, Status
+from dozvon.subscriptions.selectors import (
+    escalations,
+    inform_progress,
+    keeps_subscriptions,
+    subscriptions_list,
+)
+from dozvon.subscriptions.services import escalation_decide, escalation_notify
+from dozvon.subscriptions.uploads import import_commit, import_get, import_preview, import_upload
+from dozvon.web.errors import domain_errors
+from dozvon.web.views import _project
+
+PAGE = 50
+PREVIEW_ROWS = 200  # rows shown in a preview (refused ones first); the counts cover all
+
+
+def _sub_project(request, slug, action=READ):
+    project = _project(request, slug)
+    ensure_can(request.user, project, action)
+    if not keeps_subscriptions(project):
+        raise Http404
+    return project
+
+
+def _base(request, project, **extra):
+    return {
+        "project": project,
+        "projects": projects_for(request.user).order_by("name"),
+        "supervising": is_supervising(request.user, project),
+        **extra,
+    }
+
+
+def _see_other(url: str):
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+def _errors(exc: RuleViolations) -> list[str]:
+    return [f"{v.render()} ({v.rule}, {v.field})" for v in exc.violations]
+
+
+def _date(value: str | None) -> date | None:
+    return rules.parse_date(value) if value else None
+
+
+@login_required
+@domain_errors
+def subscription_list(request, slug):
+    project = _sub_project(request, slug)
+    f = {k: (request.GET.get(k) or "").strip()[:64] for k in ("phone", "number", "group", "status")}
+    if f["group"] not in Group.values:
+        f["group"] = ""
+    if f["status"] not in Status.values:
+        f["status"] = ""
+    qs = subscriptions_list(project=project, actor=request.user, **f)
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    supervising = is_supervising(request.user, project)
+    return render(
+        request,
+        "subscriptions/list.html",
+        _base(
+            request,
+            project,
+            filters=f,
+            page=page,
+            groups=Group.choices,
+            statuses=Status.choices,
+            progress=inform_progress(project) if supervising else None,
+            open_escalations=escalations(project, state=EscalationState.OPEN).count()
+            if supervising
+            else 0,
+        ),
+    )
+
+
+@login_required
+@domain_errors
+def inform_progress_view(request, slug):
+    """SUB-1's progress, polled by the list page while a run works."""
+    project = _sub_project(request, slug, SUPERVISE)
+    return render(
+        request,
+        "subscriptions/_progress.html",
+        _base(request, project, progress=inform_progress(project)),
+    )
+
+
+@login_required
+@domain_errors
+@require_POST
+def inform_start(request, slug):
+    project = _sub_project(request, slug, SUPERVISE)
+    try:
+        inform_accelerated(project=project, actor=request.user, now=clock.now())
+    except RuleViolations as exc:
+        for text in _errors(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Informing the accelerated subscribers has started."))
+    return _see_other(reverse("subscriptions:list", args=[slug]))
+
+
+@login_required
+@domain_errors
+def import_start(request, slug):
+    project = _sub_project(request, slug, SUPERVISE)
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors.append(_("Choose a file."))
+        elif upload.size > 10 * 1024 * 1024:
+            errors.append(_("The file is larger than 10 MB."))
+        else:
+            try:
+                kept = import_upload(
+                    project=project,
+                    actor=request.user,
+                    filename=upload.name,
+                    content=upload.read(),
+                    now=clock.now(),
+                )
+            except RuleViolations as exc:
+                errors = _errors(exc)
+            else:
+                return _see_other(reverse("subscriptions:import_preview", args=[slug, kept.pk]))
+    return render(request, "subscriptions/import.html", _base(request, project, errors=errors))
+
+
+@login_required
+@domain_errors
+def import_preview_view(request, slug, import_id):
+    project = _sub_project(request, slug, SUPERVISE)
+    upload = import_get(import_id=import_id, project=project, actor=request.user)
+    preview = import_preview(upload=upload, now=clock.now())
+    rows = [
+        {"line": line, "raw": raw, "check": check}
+        for line, raw, check in zip(preview.lines, preview.raw, preview.checks, strict=True)
+    ]
+    rows.sort(key=lambda r: (not r["check"].violations, r["line"]))
+    return render(
+        request,
+        "subscriptions/preview.html",
+        _base(
+            request,
+            project,
+            upload=upload,
+            preview=preview,
+            rows=rows[:PREVIEW_ROWS],
+            total=len(rows),
+            shown=min(len(rows), PREVIEW_ROWS),
+            errors=request.session.pop("dozvon_sub_import_errors", []),
+        ),
+    )
+
+
+@login_required
+@domain_errors
+@require_POST
+def import_commit_view(request, slug, import_id):
+    project = _sub_project(request, slug, SUPERVISE)
+    try:
+        counts = import_commit(
+            import_id=import_id, project=project, actor=request.user, now=clock.now()
+        )
+    except RuleViolations as exc:
+        request.session["dozvon_sub_import_errors"] = _errors(exc)[:50]
+        return _see_other(reverse("subscriptions:import_preview", args=[slug, import_id]))
+    messages.success(
+        request,
+        _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts,
+    )
+    return _see_other(reverse("subscriptions:list", args=[slug]))
+
+
+@login_required
+@domain_errors
+def registry_export(request, slug):
+    """SUB-6: the registry as XLSX, optionally for a range of contact dates."""
+    project = _sub_project(request, slug, SUPERVISE)
+    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    rows = registry_table(project, date_from=date_from, date_to=date_to)
+    stamp = f"{clock.now().astimezone(ZoneInfo(project.time_zone)):%Y-%m-%d_%H%M}"
+    response = StreamingHttpResponse(
+        registry_xlsx(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project.slug}-registry-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@domain_errors
+def escalation_list(request, slug):
+    project = _sub_project(request, slug, SUPERVISE)
+    state = request.GET.get("state", EscalationState.OPEN)
+    if state not in EscalationState.values:
+        state = ""
+    page = Paginator(escalations(project, state=state), PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "subscriptions/escalations.html",
+        _base(
+            request,
+            project,
+            page=page,
+            state=state,
+            states=EscalationState.choices,
+            errors=request.session.pop("dozvon_sub_escalation_errors", {}),
+        ),
+    )
+
+
+@login_required
+@domain_errors
+@require_POST
+def escalation_decide_view(request, slug, escalation_id):
+    project = _sub_project(request, slug, SUPERVISE)
+    back = reverse("subscriptions:escalations", args=[project.slug])
+    try:
+        escalation_decide(
+            escalation_id=escalation_id,
+            actor=request.user,
+            decision=request.POST.get("decision", "")[:6000],
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        request.session["dozvon_sub_escalation_errors"] = {str(escalation_id): _errors(exc)}
+        return _see_other(back)
+    messages.success(request, _("The partner's decision is recorded."))
+    return _see_other(back)
+
+
+@login_required
+@domain_errors
+@require_POST
+def escalation_notify_view(request, slug, escalation_id):
+    project = _sub_project(request, slug, SUPERVISE)
+    escalation = escalation_notify(escalation_id=escalation_id, actor=request.user, now=clock.now())
+    if escalation.message_id is None:
+        messages.error(request, escalation.notify_problem or _("The email was not queued."))
+    else:
+        messages.success(request, _("The email to the partner is queued."))
+    return _see_other(reverse("subscriptions:escalations", args=[project.slug]))
