@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dozvon.reports import views
+from dozvon.web import supervisor
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("p/<slug:slug>/supervisor/live", supervisor.supervisor_live, name="live"),
+    path(
+        "p/<slug:slug>/reports/<slug:name>.<str:fmt>",
+        views.download,
+        name="download",
+    ),
+]

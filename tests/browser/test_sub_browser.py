@@ -9,7 +9,7 @@ import pytest
 from dozvon.interactions.services import interaction_record
 from dozvon.subscriptions.models import Escalation, SubscriptionContact
 from tests.browser.test_operator_day import login
-from tests.subscriptions.conftest import sub_row
+from tests.subscriptions.conftest import sub, sub_row  # noqa: F401  (the SUB project fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
