@@ -9,7 +9,7 @@ from bench.config import Config
 
 def setup_django(cfg: Config) -> None:
     os.environ["DATABASE_URL"] = cfg.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dozvon.settings"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dozvon.settings")  # as manage.py does
     os.environ.setdefault("DOZVON_DEV", "true")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

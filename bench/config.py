@@ -48,6 +48,11 @@ class Config:
     outcome_every: int
     regenerate: bool
     http_workers: int
+    lean_s: float = 10.0
+    lean_rounds: int = 2
+    batch_clients: int = 4
+    profile: bool = False
+    profile_n: int = 200
     concurrency: tuple[int, ...] = (1, 8, 32)
     growth_sizes: tuple[int, ...] = field(default=())
 
@@ -95,5 +100,10 @@ def load() -> Config:
         outcome_every=max(_int("BENCH_OUTCOME_EVERY", 5), 1),
         regenerate=_bool("BENCH_REGENERATE", False),
         http_workers=_int("BENCH_HTTP_WORKERS", 5),
+        lean_s=_float("BENCH_LEAN_S", 10.0),
+        lean_rounds=max(_int("BENCH_LEAN_ROUNDS", 2), 1),
+        batch_clients=max(_int("BENCH_BATCH_CLIENTS", 4), 1),
+        profile=_bool("BENCH_PROFILE", False),
+        profile_n=max(_int("BENCH_PROFILE_N", 200), 1),
         growth_sizes=sizes,
     )

@@ -35,7 +35,7 @@ class Server:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=self.cfg.database_url,
-            DJANGO_SETTINGS_MODULE="dozvon.settings",
+            DJANGO_SETTINGS_MODULE=env.get("DJANGO_SETTINGS_MODULE") or "dozvon.settings",
             DOZVON_DEV=env.get("DOZVON_DEV") or "true",
             LOG_LEVEL="WARNING",
         )

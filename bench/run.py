@@ -166,15 +166,14 @@ def main() -> int:
             f"BENCH_DATABASE_URL, or start the server): {str(exc).strip()}"
         ) from None
     log(f"database {cfg.db_name}: {'created' if created else 'exists'}")
-    shutil.rmtree(
-        EXPLAIN_DIR, ignore_errors=True
-    )  # only this run's plans (a failed start keeps the last)
+    if not cfg.profile:  # only this run's plans (a failed start keeps the last)
+        shutil.rmtree(EXPLAIN_DIR, ignore_errors=True)
     bootstrap.setup_django(cfg)
     bootstrap.migrate_and_load()
     data = datagen.ensure_data(cfg, log)
     log(f"data ready: {data}")
 
-    from bench import intake, reads
+    from bench import intake, lean, rawintake, reads
     from bench.anatomy import anatomy
     from bench.explain import explain_all
     from bench.http import Server
@@ -208,6 +207,18 @@ def main() -> int:
     integration = User.objects.get(username="bench-intake").pk
     http_ops = [env.operators[i] for i in range(32)]
     env.tokens = _tokens(env, [*http_ops, env.all_products[0], supervisor, integration])
+    operator = env.all_products[0]  # the one-client HTTP phases' operator (every product)
+    if cfg.profile:
+        from bench import profiling
+
+        return profiling.run(
+            cfg,
+            slug=cfg.main_slug,
+            project_id=main_id,
+            operator_id=operator,
+            tokens={"operator": env.tokens[operator], "intake": env.tokens[integration]},
+            log=log,
+        )
     results["explain"] = _section(
         results,
         "explain",
@@ -226,7 +237,8 @@ def main() -> int:
             cfg,
             slug=cfg.main_slug,
             project_id=main_id,
-            operator_token=env.tokens[env.all_products[0]],
+            operator_id=operator,
+            operator_token=env.tokens[operator],
             supervisor_token=env.tokens[supervisor],
             intake_token=env.tokens[integration],
         ),
@@ -234,6 +246,23 @@ def main() -> int:
 
     with Server(cfg, cfg.http_workers, "api") as server:
         env.port = server.port
+
+        def http_requests():
+            out = lean.http_phases(
+                cfg,
+                port=server.port,
+                slug=cfg.main_slug,
+                project_id=main_id,
+                operator_id=operator,
+                operator_token=env.tokens[operator],
+                supervisor_token=env.tokens[supervisor],
+            )
+            floor = out["floor"].get("per_s")
+            for name in ("take", "card", "outcome", "counts"):
+                out[f"{name}_vs_floor"] = report.ratio(out[name].get("per_s"), floor)
+            return out
+
+        results["http"] = _section(results, "http", http_requests) or {}
 
         def counts():
             svc = reads.counts_service(cfg.main_slug, max_n=cfg.reads_max, max_s=cfg.reads_s)
@@ -256,7 +285,8 @@ def main() -> int:
                 "/api/v1/projects/{slug}/queues on gunicorn",
             }
 
-        results["counts"] = _section(results, "counts", counts)
+        results["counts"] = _section(results, "counts", counts) or {}
+        results["counts"]["http_vs_floor"] = results["http"].get("counts_vs_floor")
         results["list"] = _section(
             results,
             "list",
@@ -289,6 +319,7 @@ def main() -> int:
             tn["ratio_http_32"] = _ratio(h["32"], tn.get("baseline", {}).get("32", {}))
             tn["p99_ms_http_32"] = h["32"].get("p99_ms")
             tn["p50_ms_http_1"] = h["1"].get("p50_ms")
+        tn["p99_vs_baseline_32"] = report.ratio(tn.get("p99_ms_32"), tn.get("baseline_p99_ms_32"))
         results["take_next"] = tn
     results["soak"] = _section(results, "soak", lambda: soak(env, cfg.main_slug))
     # the same 2 minutes of raw-SQL claims: how much of the decline is PostgreSQL's own
@@ -324,7 +355,50 @@ def main() -> int:
             "obscenity and duplicate checks on); ~12% resubmissions, ~28% returning customers",
         }
 
-    results["intake"] = _section(results, "intake", intake_all)
+    def intake_against_floors():
+        """Single intake against the floor (one client each, interleaved) and batch intake
+        against the raw-SQL intake (the same client threads), on the same gunicorn settings
+        as the other HTTP phases."""
+        out: dict[str, Any] = {}
+        with Server(cfg, cfg.http_workers, "api-intake") as server:
+            single = lean.intake_phases(
+                cfg,
+                port=server.port,
+                slug=cfg.main_slug,
+                project_id=main_id,
+                operator_token=env.tokens[operator],
+                intake_token=env.tokens[integration],
+            )
+            single["intake_vs_floor"] = report.ratio(
+                single["intake"].get("per_s"), single["floor"].get("per_s")
+            )
+            out["single"] = single
+            log(f"  batch intake × {cfg.batch_clients} clients")
+            out["batch"] = lean.batch_phase(
+                cfg,
+                port=server.port,
+                slug=cfg.main_slug,
+                project_id=main_id,
+                token=env.tokens[integration],
+                clients=cfg.batch_clients,
+            )
+        log(f"  raw-SQL intake × {cfg.batch_clients} clients")
+        out["raw_sql"] = rawintake.raw_intake_phase(
+            cfg,
+            project_id=main_id,
+            actor_id=integration,
+            clients=cfg.batch_clients,
+            duration_s=cfg.intake_s,
+        )
+        out["batch_vs_raw"] = report.ratio(
+            out["batch"].get("orders_per_s"), out["raw_sql"].get("orders_per_s")
+        )
+        return out
+
+    floors = _section(results, "intake_floors", intake_against_floors) or {}
+    results["intake"] = _section(results, "intake", intake_all) or {}
+    results["intake"].update(floors)
+    results["http"]["intake_vs_floor"] = (floors.get("single") or {}).get("intake_vs_floor")
     moved = intake.archive_intake(cfg, cfg.main_slug)
     log(f"moved {moved} intake orders to {intake.ARCHIVE_SLUG}")
     results["soak"] = results.get("soak") or {}
@@ -333,7 +407,10 @@ def main() -> int:
     results["meta"]["finished_at"] = datetime.now(UTC).isoformat()
     results["meta"]["loadavg_end"] = list(os.getloadavg())
     results["meta"]["seconds"] = round(time.perf_counter() - T0, 1)
+    results["sql_per_request"] = report.statements(results.get("anatomy"))
     results["targets"] = report.verdicts(results)
+    results["verdict"] = report.overall(results["targets"])
+    results["earlier_targets"] = report.verdicts(results, report.EARLIER_TARGETS)
     path = report.write_json(results)
     log(f"wrote {path}")
     print(report.markdown(results))

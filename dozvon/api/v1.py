@@ -15,6 +15,7 @@ from dozvon.api.common import (
 )
 from dozvon.api.interactions import router as interactions_router
 from dozvon.api.messages import router as messages_router
+from dozvon.api.meta import router as meta_router
 from dozvon.api.offers import router as offers_router
 from dozvon.api.orders import router as orders_router
 from dozvon.api.payments import router as payments_router
@@ -59,6 +60,7 @@ api = DozvonAPI(
     docs_url="/docs",
 )
 install_error_handlers(api)
+api.add_router("", meta_router)
 api.add_router("", projects_router)
 api.add_router("", batch_router)  # before orders: /orders/batch is not an order id
 api.add_router("", orders_router)
