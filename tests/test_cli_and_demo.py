@@ -36,7 +36,13 @@ def test_demo_fills_every_queue_and_status_group_of_both_playbooks(db, now):
     # when the demo data is built
     counts = build_demo(now=now)
     # then each project has ~200 orders spread over every COD tab and SHOP group
-    assert counts == {"cod-demo": 200, "shop-demo": 200}
+    assert counts == {
+        "cod-demo": 200,
+        "shop-demo": 200,
+        "pharmacy-demo": 200,
+        "subscriptions-demo": 300,
+        "telecom-demo": 150,
+    }
     cod = Project.objects.get(slug="cod-demo")
     assert all(n > 0 for _, n in queue_counts(project=cod, now=now))
     cod_statuses = set(Order.objects.filter(project=cod).values_list("status", flat=True))

@@ -18,10 +18,13 @@ from dozvon.customers.services import CustomerInput
 from dozvon.delivery.demo import seed_demo_rates
 from dozvon.delivery.selectors import order_delivery_options
 from dozvon.delivery.services import order_choose_delivery
-from dozvon.messaging.demo import seed_demo_templates
+from dozvon.dunning.demo import build_pharmacy_demo
+from dozvon.messaging.demo import seed_demo_outbox, seed_demo_templates
+from dozvon.offers.demo import build_telecom_demo
 from dozvon.orders import services as svc
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
+from dozvon.subscriptions.demo import build_subscriptions_demo
 
 PASSWORD = "demo"
 # Names with consistent gender (X-3): first name, patronymic and surname agree.
@@ -108,9 +111,16 @@ def _address(rng: random.Random, towns=TOWNS) -> dict[str, str]:
 
 @transaction.atomic
 def build_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
-    """Create demo projects, users and ~200 orders per project; skipped if present."""
-    if Project.objects.filter(slug="cod-demo").exists():
-        return {}
+    """Create the demo projects of every playbook, their users and orders: {slug: orders}
+    for each project created now (one already present is left as it is)."""
+    counts = {} if Project.objects.filter(slug="cod-demo").exists() else _cod_shop(now, seed)
+    counts.update(build_pharmacy_demo(now=now, seed=seed))  # DUN
+    counts.update(build_subscriptions_demo(now=now, seed=seed))  # SUB
+    counts.update(build_telecom_demo(now=now, seed=seed))  # NBO
+    return counts
+
+
+def _cod_shop(now: datetime, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     _user("admin", is_superuser=True, is_staff=True, first_name="Админ")
     supervisor = _user("supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер")
@@ -160,6 +170,8 @@ def build_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
         "cod-demo": _cod_orders(cod, cod_products, partner, [op1, op2], rng, now),
         "shop-demo": _shop_orders(shop, shop_products, partner, shop1, rng, now),
     }
+    for project in (cod, shop):
+        seed_demo_outbox(project, now=now)  # X-9: sent and refused emails on the outbox page
     return counts
 
 

@@ -37,7 +37,9 @@ from dozvon.projects.models import Membership, Project
 from tests.conftest import NOW
 from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory
 from tests.messaging.support import mail_scene
+from tests.offers.support import offers_scene
 from tests.payments.support import payment_scene
+from tests.subscriptions.support import sub_scene
 from tests.webhooks.support import webhook_scene
 
 # Strings of project B (and of global configuration); none may reach A's supervisor.
@@ -117,6 +119,8 @@ def _order(project, product, users, name: str, phone: str) -> Order:
     mail_scene(project, order, users["operator"], now=NOW)  # only A and B (audited)
     webhook_scene(project, order, now=NOW)  # partner webhooks: only A and B
     payment_scene(project, order, now=NOW)  # DUN payments: only A and B
+    offers_scene(project, users["operator"], now=NOW)  # NBO: only A and B
+    sub_scene(project, order, users["operator"], now=NOW)  # SUB: only A and B
     call_attempt_record(order_id=order.pk, actor=users["operator"], result="no_answer", now=NOW)
     svc.order_add_comment(
         order_id=order.pk, actor=users["operator"], text=f"{name} comment", now=NOW
