@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_operator_records_a_subscribers_purchase_on_the_desk_SUB_3(
-    sub,
+    sub,  # noqa: F811 (the fixture imported above)
     pages,  # noqa: F811
     live_server,
     shots,  # noqa: F811
@@ -51,7 +51,7 @@ CSV = (
 
 
 def test_a_supervisor_previews_a_file_follows_progress_and_decides_a_refund(
-    sub,
+    sub,  # noqa: F811 (the fixture imported above)
     pages,  # noqa: F811
     live_server,
     shots,  # noqa: F811
