@@ -401,6 +401,19 @@ def main() -> int:
     results["http"]["intake_vs_floor"] = (floors.get("single") or {}).get("intake_vs_floor")
     moved = intake.archive_intake(cfg, cfg.main_slug)
     log(f"moved {moved} intake orders to {intake.ARCHIVE_SLUG}")
+
+    def reports_phase() -> dict:
+        # issue 17: every report over a month of the main project, with its plans
+        from dozvon.reports.bench import bench_reports
+
+        timed = bench_reports(cfg.main_slug, out=log)
+        EXPLAIN_DIR.mkdir(parents=True, exist_ok=True)
+        for name, plans in (timed.pop("explain", None) or {}).items():
+            path = EXPLAIN_DIR / f"report_{name.replace('/', '_')}.txt"
+            path.write_text("\n\n".join(map(str, plans)) + "\n", encoding="utf-8")
+        return timed
+
+    results["reports"] = _section(results, "reports", reports_phase) or {}
     results["soak"] = results.get("soak") or {}
     if results["soak"]:
         results["soak"]["p99_ms"] = results["soak"]["overall"]["p99_ms"]

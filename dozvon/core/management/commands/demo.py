@@ -37,6 +37,10 @@ class Command(BaseCommand):
             "  op2         COD operator, first three products only\n"
             "  shop1       SHOP operator\n"
             "  delivery    SHOP delivery department\n"
+            "  pharmacy-op1, pharmacy-op2  DUN operators (pharmacy-demo: worklist)\n"
+            "  pharmacy-sup                DUN supervisor (clean-up, payments, outbox)\n"
+            "  subs-op1, subs-sup          SUB operator and supervisor (subscriptions-demo)\n"
+            "  tel1, tel2 / tel3           NBO first-line operators / second line (telecom-demo)\n"
             "  partner     integration user for the intake API "
             "(.venv/bin/dozvon token create partner)\n"
         )
