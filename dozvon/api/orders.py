@@ -188,15 +188,19 @@ _INPUTS = frozenset(s.OutcomeInputs.model_fields)
 
 @router.post("/orders/{order_id}/outcome", tags=["orders"], response=ORDER)
 def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
-    order = order_sel.order_get(order_id=order_id, actor=request.auth)
+    callback_at = payload.callback_at
+    if callback_at is not None and callback_at.tzinfo is None:  # the project's local time
+        order = order_sel.order_get(order_id=order_id, actor=request.auth)
+        callback_at = _aware(callback_at, order.project.time_zone)
     data = payload.model_dump(exclude_unset=True)
+    # the service checks access as it locks the order (issue 18: no read before it)
     order_svc.order_apply_outcome(
         order_id=order_id,
         actor=request.auth,
         code=payload.code,
         problem=payload.problem or "",
         comment=payload.comment or "",
-        callback_at=_aware(payload.callback_at, order.project.time_zone),
+        callback_at=callback_at,
         fields={k: v for k, v in data.items() if k not in _NOT_FIELDS and k not in _INPUTS},
         inputs={k: v for k, v in data.items() if k in _INPUTS},
         version=payload.version,

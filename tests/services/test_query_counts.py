@@ -1,7 +1,7 @@
 """STYLE 11 (Zulip's queries_captured): the SQL statements of the hot requests are held,
 so a change that adds one fails here, loudly, instead of in a benchmark weeks later.
-Counts are per database: PostgreSQL takes in one prepared statement under a per-operator
-lock (COD-9), SQLite in a compare-and-set loop."""
+Counts are per database: PostgreSQL takes in one statement under a per-operator lock
+(COD-9), SQLite in a compare-and-set loop."""
 
 from __future__ import annotations
 
