@@ -1,7 +1,7 @@
 """The changes feed (API.md round 2): order changes in commit order, for partners who poll.
 
 A partner keeps the last `next_since_id` and asks again with it: ids strictly increase
-and a poller never misses or repeats one (the design in docs/architecture.md, "The changes feed"). Readable with a
+and a poller never misses or repeats one (the design in docs/architecture.md). Readable with a
 person's token that may read the project's orders, or an integration token with the
 `changes` scope (X-13)."""
 

@@ -2,7 +2,7 @@
 change a partner cares about, written by `orders.services.events.record` in the same
 transaction as the change, read in commit order by `selectors.change_feed`.
 
-Ids follow commit order (docs/architecture.md, "The changes feed"): on PostgreSQL a trigger derives the id from the
+Ids follow commit order (docs/architecture.md): on PostgreSQL a trigger derives the id from the
 writing transaction's id, so a poller that reads only finished transactions never sees a
 smaller id appear behind one it has passed; on SQLite writers are serialised and the
 AUTOINCREMENT id is commit order as it is.

@@ -1,4 +1,4 @@
-"""Reading the changes feed in commit order (API.md round 2; the design in docs/architecture.md, "The changes feed").
+"""Reading the changes feed in commit order (API.md round 2; the design in docs/architecture.md).
 
 A poller asks for ids above the last one it saw. Only rows that can no longer be preceded
 by a row committing later are returned:

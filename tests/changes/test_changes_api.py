@@ -2,7 +2,7 @@
 `limit`, readable by whoever reads the project's orders and by an integration token with
 the `changes` scope (X-13); another project is not found.
 
-Transactional: on PostgreSQL the feed shows only finished transactions (docs/architecture.md, "The changes feed"),
+Transactional: on PostgreSQL the feed shows only finished transactions (docs/architecture.md),
 so the changes must be committed, not held in a test's wrapping transaction."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The feed's ids follow commit order (docs/architecture.md, "The changes feed"), and its rows are never updated.
+"""The feed's ids follow commit order (docs/architecture.md), and its rows are never updated.
 
 PostgreSQL: a BEFORE INSERT trigger sets the id to the writing (top-level) transaction's
 id shifted left 16 bits plus the row's ordinal in that transaction (0, 1, 2 …: the
