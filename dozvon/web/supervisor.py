@@ -25,13 +25,22 @@ from dozvon.projects.access import SUPERVISE, ensure_can, projects_for
 from dozvon.queues.models import QueueSnapshot
 from dozvon.queues.selectors import claim_idle
 from dozvon.reports import charts, exports, rules
-from dozvon.reports.registry import GROUP_BY_NAMES, INT, Column, Result, report_for, run
+from dozvon.reports.registry import (
+    GROUP_BY_NAMES,
+    INT,
+    Column,
+    Result,
+    report_for,
+    reports_for,
+    run,
+)
 from dozvon.reports.rules import DAY, HOUR, OPERATOR, TOTAL
 from dozvon.reports.selectors import approval_groups
 from dozvon.web.errors import domain_errors
 from dozvon.web.views import _project, _queues
 
 LIVE_EVERY_S = 15
+BUILT_IN = ("operators", "outcomes", "funnel")  # shown above with their charts
 MAX_CLAIMS = 200
 
 
@@ -292,8 +301,22 @@ def supervisor(request, slug):
     funnel_report = report_for(project, "funnel")
     funnel = run(project, funnel_report, span.start, span.end, TOTAL)
     trend = run(project, operators, span.start, span.end, DAY if span.days > 1 else HOUR)
+    # the playbook's own reports (DUN-9, NBO-5, SUB-6): the range's grouping where they
+    # have it, else their own
+    playbook_results = [
+        run(
+            project,
+            r,
+            span.start,
+            span.end,
+            group_by if group_by in r.group_bys else r.default_group_by,
+        )
+        for r in reports_for(project)
+        if r.name not in BUILT_IN
+    ]
 
     ids = {r.get("operator") for r in by_operator.rows} | {r.get("operator") for r in main.rows}
+    ids |= {r.get("operator") for result in playbook_results for r in result.rows}
     usernames = dict(
         get_user_model().objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "username")
     )
@@ -309,6 +332,10 @@ def supervisor(request, slug):
         ),
         table(reasons, usernames, _query(span, TOTAL), project.slug),
         table(funnel, usernames, _query(span, TOTAL), project.slug),
+        *(
+            table(result, usernames, _query(span, result.group_by), project.slug)
+            for result in playbook_results
+        ),
     ]
     chart_list = [
         _queue_chart(project, min(span.end, today), lang),
