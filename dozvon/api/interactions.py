@@ -1,12 +1,14 @@
 """Inbound interactions (X-8; API.md round 2): a contact recorded in one request, read back
-with its history; on a SUB project with its subscription's outcome (SUB-3). NBO adds its
-facts (offers) later."""
+with its history; on a SUB project with its subscription's outcome (SUB-3), on an NBO
+project with the offers voiced and their responses or the lost sale's reason (NBO-1…5),
+recorded in the interaction's own transaction."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.db import transaction
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -17,9 +19,22 @@ from dozvon.core.errors import RuleViolations, violation
 from dozvon.interactions import selectors as sel
 from dozvon.interactions.models import Interaction, Line, Transfer
 from dozvon.interactions.services import interaction_record
+from dozvon.offers.models import LostSale, OfferResponse
+from dozvon.offers.selectors import offers_enabled
+from dozvon.offers.services import offers_record
 from dozvon.projects.access import project_for
 
 router = Router()
+
+
+class OfferVoicedIn(Schema):
+    """NBO-1/NBO-2: an offer voiced in the interaction and the customer's answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    offer: Annotated[str, Field(max_length=limits.CODE)] = Field(
+        description="The campaign code, one of the number's active offers (NBO-1)."
+    )
+    response: Annotated[str, Field(max_length=8)] = Field(description="`yes`, `no` or `think`.")
 
 
 class InteractionIn(Schema):
@@ -37,9 +52,13 @@ class InteractionIn(Schema):
     issues: (
         Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(max_length=1000)] | None
     ) = None
-    # NBO facts: accepted by projects of that playbook (not yet available)
-    offers: list[dict[str, Any]] | None = None
-    lost_reason: Annotated[str, Field(max_length=limits.COMMENT)] | None = None
+    # NBO-1…5: the offers voiced, or why none was (a lost sale); NBO projects only
+    offers: Annotated[list[OfferVoicedIn], Field(max_length=50)] | None = Field(
+        None, description="NBO: the offers voiced [{offer, response}], any of the number's."
+    )
+    lost_reason: Annotated[str, Field(max_length=limits.COMMENT)] | None = Field(
+        None, description="NBO-5: why no offer was voiced although the number had one."
+    )
 
 
 class InteractionOut(Schema):
@@ -60,12 +79,32 @@ class InteractionOut(Schema):
     subscription: int | None = None
     outcome: str | None = None
     issues: list[int] = []
+    offers: list[OfferVoicedIn] = Field(
+        default_factory=list, description="NBO: the offers voiced and their responses now."
+    )
+    lost_reason: str | None = Field(None, description="NBO-5: the lost sale's reason.")
+
+
+def _offers_out(i: Interaction) -> dict[str, Any]:
+    if not offers_enabled(i.project):
+        return {}
+    voiced = (
+        OfferResponse.objects.filter(interaction=i)
+        .order_by("rank", "id")
+        .values_list("campaign__code", "response")
+    )
+    lost = LostSale.objects.filter(interaction=i).values_list("reason", flat=True).first()
+    return {
+        "offers": [{"offer": code, "response": response} for code, response in voiced],
+        "lost_reason": lost,
+    }
 
 
 def interaction_out(i: Interaction) -> dict[str, Any]:
     tz = i.project.time_zone
     contact = i.subscription_contacts.order_by("id").first()
     return {
+        **_offers_out(i),
         "subscription": contact.subscription_id if contact else None,
         "outcome": contact.outcome if contact else None,
         "issues": list(contact.issues) if contact else [],
@@ -86,7 +125,7 @@ def interaction_out(i: Interaction) -> dict[str, Any]:
     }
 
 
-_LATER = ("offers", "lost_reason")
+_NBO_FIELDS = ("offers", "lost_reason")
 
 
 @router.post(
@@ -97,26 +136,39 @@ _LATER = ("offers", "lost_reason")
 )
 def record_interaction(request, slug: str, payload: InteractionIn):
     project = project_for(request.auth, slug)
-    given = [name for name in _LATER if getattr(payload, name) is not None]
+    nbo = offers_enabled(project)
+    given = [] if nbo else [n for n in _NBO_FIELDS if getattr(payload, n) is not None]
     if given:
         raise RuleViolations(
-            [violation("input", n, "Not available for this project yet.") for n in given]
+            [violation("input", n, "Not available for this project.") for n in given]
         )
     transferred_to = payload.transferred_to or (Transfer.OTHER_SPLIT if payload.transferred else "")
-    interaction = interaction_record(
-        project=project,
-        actor=request.auth,
-        phone=payload.phone,
-        line=payload.line,
-        subject=payload.subject,
-        comment=payload.comment,
-        transferred_to=transferred_to,
-        started_at=payload.started_at,
-        subscription=payload.subscription,
-        outcome=payload.outcome,
-        issues=payload.issues,
-        now=clock.now(),
-    )
+    now = clock.now()
+    # NBO: the offers belong to the interaction's own transaction; a refusal of either
+    # writes neither
+    with transaction.atomic():
+        interaction = interaction_record(
+            project=project,
+            actor=request.auth,
+            phone=payload.phone,
+            line=payload.line,
+            subject=payload.subject,
+            comment=payload.comment,
+            transferred_to=transferred_to,
+            started_at=payload.started_at,
+            subscription=payload.subscription,
+            outcome=payload.outcome,
+            issues=payload.issues,
+            now=now,
+        )
+        if nbo:
+            offers_record(
+                interaction_id=interaction.pk,
+                offers=[o.model_dump() for o in payload.offers or ()],
+                lost_reason=payload.lost_reason,
+                actor=request.auth,
+                now=now,
+            )
     return Status(201, interaction_out(interaction))
 
 

@@ -2,12 +2,18 @@
 phone in any format, email, order number or name — or a softphone opens
 `/p/<project>/inbound?phone=…` — sees the customer, their subscriptions (SUB), orders and
 earlier interactions, and records the interaction: on a SUB project with the subscription
-it was about, its outcome and the issues bought (SUB-3)."""
+it was about, its outcome and the issues bought (SUB-3); on an NBO project the number's
+offers by priority with their scripts (none on the second line), the answer to each offer
+voiced and the reason when none was (NBO-1…5), recorded with the interaction in one
+transaction, then a link to the interaction's page for a balance adjustment (NBO-6)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -15,12 +21,16 @@ from django.utils.translation import gettext as _
 
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
+from dozvon.core.phones import parse_phone
 from dozvon.interactions.models import Interaction, Line, Transfer
 from dozvon.interactions.selectors import callers_matching
 from dozvon.interactions.services import interaction_record
+from dozvon.offers.selectors import offers_enabled
+from dozvon.offers.services import offers_record
+from dozvon.offers.views import desk_offers, offers_from_post
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import projects_for
+from dozvon.projects.access import membership_of, projects_for
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.models import Outcome
 from dozvon.subscriptions.selectors import (
@@ -31,6 +41,42 @@ from dozvon.subscriptions.selectors import (
 )
 from dozvon.web.errors import domain_errors
 from dozvon.web.views import _project, _queues
+
+SESSION_FORM = "dozvon_inbound_form"
+SESSION_ERRORS = "dozvon_inbound_errors"
+SESSION_RECORDED = "dozvon_inbound_recorded"
+
+
+def _desk_phone(query: str, form: dict, callers: list[dict]) -> str:
+    """The number the record form (and NBO's offers) is about: the one typed in a refused
+    form, the searched one when it is a phone, else the only caller's."""
+    if form.get("phone"):
+        return form["phone"]
+    if parse_phone(query).e164:
+        return query
+    if len(callers) == 1:
+        return callers[0]["customer"].phone
+    return ""
+
+
+def _offer_errors(errors: dict[str, list[str]]) -> list[str]:
+    """NBO's refusals (`offers`, `offers[0].offer`, `lost_reason`), shown by the offers."""
+    return [
+        message
+        for field, found in errors.items()
+        if field == "lost_reason" or field.startswith("offers")
+        for message in found
+    ]
+
+
+def _nbo_block(project, phone: str, user, form: dict) -> dict | None:
+    """NBO-1/3/4: the number's offers for the desk, with what a refused form had chosen."""
+    nbo = desk_offers(project=project, phone=phone, user=user)
+    if nbo is not None:
+        nbo["picked"] = form.get("offers", [])
+        nbo["voiced"] = [item.partition(":")[0] for item in nbo["picked"]]
+        nbo["lost_reason"] = form.get("lost_reason", "")
+    return nbo
 
 
 @login_required
@@ -73,6 +119,12 @@ def inbound(request, slug):
         }
         for c in customers
     ]
+    form = request.session.pop(SESSION_FORM, {})
+    errors = request.session.pop(SESSION_ERRORS, {})
+    phone = _desk_phone(query, form, callers)
+    member = membership_of(request.user, project)
+    nbo_project = offers_enabled(project)
+    recorded = request.session.pop(SESSION_RECORDED, None)
     return render(
         request,
         "web/inbound.html",
@@ -81,13 +133,22 @@ def inbound(request, slug):
             "projects": projects_for(request.user).order_by("name"),
             "queues": _queues(project, now, request.user),
             "query": query,
+            "phone": phone,
             "callers": callers,
             "lines": Line.choices,
+            # X-2/NBO-3: a second-line operator's interactions are second-line ones
+            "line": form.get("line")
+            or (Line.SECOND if member is not None and member.line == 2 else Line.FIRST),
             "sub_project": sub_project,
             "outcomes": Outcome.choices,
             "transfers": Transfer.choices,
-            "form": request.session.pop("dozvon_inbound_form", {}),
-            "errors": request.session.pop("dozvon_inbound_errors", {}),
+            "form": form,
+            "errors": errors,
+            "nbo_project": nbo_project,
+            "nbo": _nbo_block(project, phone, request.user, form) if nbo_project else None,
+            "offer_errors": _offer_errors(errors),
+            # NBO-6: the interaction just recorded, its page for a balance adjustment
+            "recorded": recorded if nbo_project and isinstance(recorded, int) else None,
         },
     )
 
@@ -119,30 +180,47 @@ def inbound_record(request, slug):
         else []
     )
     form["issues"] = [str(n) for n in issues]
+    # NBO-1…5: the answer to each offer voiced (`offer_<code>`), or why none was
+    nbo = offers_enabled(project)
+    offers, lost_reason = offers_from_post(request.POST) if nbo else ([], None)
+    form["offers"] = [f"{o['offer']}:{o['response']}" for o in offers]
+    form["lost_reason"] = lost_reason or ""
+    now = clock.now()
     try:
-        interaction = interaction_record(
-            project=project,
-            actor=request.user,
-            phone=form["phone"],
-            line=form["line"] or Line.FIRST,
-            subject=form["subject"],
-            comment=form["comment"],
-            transferred_to=form["transferred_to"],
-            subscription=subscription,
-            outcome=form["outcome"] or None,
-            issues=issues or None,
-            now=clock.now(),
-        )
+        with transaction.atomic():
+            interaction = interaction_record(
+                project=project,
+                actor=request.user,
+                phone=form["phone"],
+                line=form["line"] or Line.FIRST,
+                subject=form["subject"],
+                comment=form["comment"],
+                transferred_to=form["transferred_to"],
+                subscription=subscription,
+                outcome=form["outcome"] or None,
+                issues=issues or None,
+                now=now,
+            )
+            if nbo:
+                offers_record(
+                    interaction_id=interaction.pk,
+                    offers=offers,
+                    lost_reason=lost_reason,
+                    actor=request.user,
+                    now=now,
+                )
     except RuleViolations as exc:
         errors: dict[str, list[str]] = {}
         for v in exc.violations:
             errors.setdefault(v.field, []).append(f"{v.render()} ({v.rule})")
-        request.session["dozvon_inbound_form"] = form
-        request.session["dozvon_inbound_errors"] = errors
-        response = redirect(f"{back}?phone={form['phone']}")
+        request.session[SESSION_FORM] = form
+        request.session[SESSION_ERRORS] = errors
+        response = redirect(f"{back}?{urlencode({'phone': form['phone']})}")
         response.status_code = 303
         return response
     messages.success(request, _("Interaction #%(id)s recorded.") % {"id": interaction.pk})
-    response = redirect(f"{back}?phone={interaction.phone}")
+    if nbo:
+        request.session[SESSION_RECORDED] = interaction.pk
+    response = redirect(f"{back}?{urlencode({'phone': interaction.phone})}")
     response.status_code = 303
     return response

@@ -8,7 +8,6 @@ import pytest
 
 from dozvon.core import clock
 from dozvon.offers.models import Adjustment, OfferResponse
-from tests.browser.conftest import browser, pages, shots  # noqa: F401 (fixtures)
 from tests.browser.test_operator_day import login
 from tests.offers.conftest import CAMPAIGNS, ELIGIBILITY, record
 
@@ -25,7 +24,7 @@ def _nbo(now):
     return world
 
 
-def test_an_offer_turned_yes_and_a_compensation_on_the_interaction(pages, live_server, shots):  # noqa: F811
+def test_an_offer_turned_yes_and_a_compensation_on_the_interaction(pages, live_server, shots):
     now = clock.now()
     world = _nbo(now)
     interaction = record(world, now, offers=[{"offer": "INBA", "response": "think"}])
