@@ -148,7 +148,7 @@ COLUMNS = {
     "delivery_date, delivery_time_from, delivery_time_to, delivery_window_approved, "
     "delivery_note, delivery_flag, extra, created_at, updated_at, version",
     "orders_orderitem": "id, order_id, product_id, sku, name, quantity, unit_price, "
-    "discount_percent, line_total, is_main, added_at",
+    "discount_percent, line_total, is_main, added_at, discount_amount",
     "calls_callattempt": "id, project_id, order_id, operator_id, started_at, duration_s, "
     "result, created_at",
 }
@@ -523,7 +523,7 @@ def _project_rows(
         add(
             "orders_orderitem",
             f"{ids.item}\t{oid}\t{pid}\t{sku}\t{pname}\t{quantity}\t{price:.2f}\t0.00\t{total}"
-            f"\tt\t{ts_created}\n",
+            f"\tt\t{ts_created}\t0.00\n",
         )
         updated = max(created, last or created, last_outcome or created)
         n_ = r"\N"

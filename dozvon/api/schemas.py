@@ -182,6 +182,10 @@ class ItemOut(Schema):
     quantity: int
     price: str
     discount_percent: str
+    discount_amount: str = Field(
+        "0.00", description="A fixed discount per unit (SUB-5), shown as a special discount."
+    )
+    special_discount: bool = False
     line_total: str
     is_main: bool
     gift: bool
@@ -234,6 +238,7 @@ class OrderOut(OrderSummaryOut, output_model("OrderFieldsOut", _ORDER_OUT)):
     closing_script: str | None
     duplicate_of: int | None
     delivery_flag: bool
+    special_discount: bool = Field(False, description="A special discount (SUB-5) applies.")
     other_orders: list[OtherOrderOut] = Field(
         default_factory=list, description="The customer's other orders in this project."
     )

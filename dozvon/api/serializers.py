@@ -84,12 +84,16 @@ def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
             "quantity": i.quantity,
             "price": format_money(i.unit_price),
             "discount_percent": f"{i.discount_percent:.2f}",
+            # SUB-5: a fixed discount per unit shows as "special discount", never its code
+            "discount_amount": format_money(i.discount_amount),
+            "special_discount": i.special_discount,
             "line_total": format_money(i.line_total),
             "is_main": i.is_main,
             "gift": i.is_gift,
         }
         for i in o.items.all()
     ]
+    data["special_discount"] = any(i["special_discount"] for i in data["items"])
     data["claimed_by"] = o.claimed_by.username if o.claimed_by_id else None
     data["claimed_at"] = iso(o.claimed_at, tz)
     data["closing_script"] = closing_script(o)

@@ -20,6 +20,7 @@ from dozvon.api.offers import router as offers_router
 from dozvon.api.orders import router as orders_router
 from dozvon.api.payments import router as payments_router
 from dozvon.api.projects import router as projects_router
+from dozvon.api.promo import router as promo_router
 from dozvon.api.reports import router as reports_router
 from dozvon.api.subscriptions import router as subscriptions_router
 
@@ -63,6 +64,7 @@ install_error_handlers(api)
 api.add_router("", meta_router)
 api.add_router("", projects_router)
 api.add_router("", batch_router)  # before orders: /orders/batch is not an order id
+api.add_router("", promo_router)
 api.add_router("", orders_router)
 api.add_router("", messages_router)
 api.add_router("", changes_router)

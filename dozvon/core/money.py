@@ -19,9 +19,20 @@ def money(value: Decimal | int | str) -> Decimal:
         raise ValueError(f"not a money amount: {value!r}") from exc
 
 
-def line_total(price: Decimal, quantity: int, discount_percent: Decimal) -> Decimal:
-    """X-5: price × quantity less the discount; a gift is a 100 % discount."""
-    gross = money(price) * quantity
+def net_price(price: Decimal, discount_amount: Decimal | int = 0) -> Decimal:
+    """SUB-5: a unit price less a fixed discount per unit — never below zero."""
+    return max(money(price) - money(discount_amount), Decimal("0.00"))
+
+
+def line_total(
+    price: Decimal,
+    quantity: int,
+    discount_percent: Decimal,
+    discount_amount: Decimal | int = 0,
+) -> Decimal:
+    """X-5: price × quantity less the discount; a gift is a 100 % discount. A fixed
+    discount per unit (SUB-5) comes off the unit price first (never below zero)."""
+    gross = net_price(price, discount_amount) * quantity
     return money(gross * (HUNDRED - Decimal(discount_percent)) / HUNDRED)
 
 

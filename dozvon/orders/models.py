@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.core import limits
+from dozvon.core.money import net_price
 
 
 class Order(models.Model):
@@ -158,6 +159,14 @@ class OrderItem(models.Model):
     discount_percent = models.DecimalField(
         _("discount, %"), max_digits=5, decimal_places=2, default=Decimal("0")
     )
+    # SUB-5: a fixed discount per unit (a special discount): customer- and partner-facing
+    # outputs say "special discount", never where it came from
+    discount_amount = models.DecimalField(
+        _("discount per unit"),
+        max_digits=limits.PRICE_DIGITS,
+        decimal_places=limits.MONEY_PLACES,
+        default=Decimal("0"),
+    )
     line_total = models.DecimalField(
         _("line total"), max_digits=limits.AMOUNT_DIGITS, decimal_places=limits.MONEY_PLACES
     )
@@ -175,6 +184,17 @@ class OrderItem(models.Model):
     @property
     def is_gift(self) -> bool:
         return self.discount_percent >= 100
+
+    @property
+    def special_discount(self) -> bool:
+        """SUB-5: a fixed discount per unit was applied to this line."""
+        return self.discount_amount > 0
+
+    @property
+    def net_unit_price(self) -> Decimal:
+        """The unit price the line total is made of: less the fixed discount per unit
+        (what `orders.rules.LineFact` takes, so totals stay one computation)."""
+        return net_price(self.unit_price, self.discount_amount)
 
 
 class TimelineKind(models.TextChoices):

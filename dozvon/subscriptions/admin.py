@@ -10,6 +10,8 @@ from dozvon.subscriptions.models import (
     CollectionIssue,
     Escalation,
     InformRun,
+    PromoApplication,
+    PromoCode,
     Subscription,
     SubscriptionContact,
 )
@@ -162,3 +164,20 @@ class InformRunAdmin(ReadOnlyAdmin):
         "problem",
     )
     list_filter = ("project",)
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(AuditedAdmin):
+    """SUB-5: a project's operator-only promo codes, kept by its supervisors (the code text
+    is shown here and in the operator's hands only)."""
+
+    list_display = ("__str__", "project", "collection", "discount_amount", "valid_until", "active")
+    list_filter = ("project", "active")
+    fields = ("project", "code", "visibility", "collection", "discount_amount", "valid_until")
+    fields += ("active",)
+
+
+@admin.register(PromoApplication)
+class PromoApplicationAdmin(ReadOnlyAdmin):
+    project_path = "promo__project"
+    list_display = ("order", "promo", "actor", "items", "at")

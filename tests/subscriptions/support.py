@@ -4,12 +4,16 @@ information run; every string carries the project's name."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from dozvon.interactions.services import interaction_finish, interaction_start
 from dozvon.subscriptions.models import (
     Collection,
     CollectionIssue,
     Escalation,
     InformRun,
+    PromoApplication,
+    PromoCode,
     Subscription,
     SubscriptionContact,
 )
@@ -68,4 +72,12 @@ def sub_scene(project, order, operator, *, now) -> Subscription:
     InformRun.objects.create(
         project=project, started_by=operator, started_at=now, problem=f"{name} no template"
     )
+    promo = PromoCode.objects.create(
+        project=project,
+        code=f"{project.slug}-CODE".upper(),
+        discount_amount=Decimal("447.00"),
+        collection=collection,
+        valid_until=now.date(),
+    )
+    PromoApplication.objects.create(promo=promo, order=order, actor=operator, items=1, at=now)
     return subscription

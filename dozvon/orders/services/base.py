@@ -103,7 +103,7 @@ def facts(products: Mapping[str, Product]) -> dict[str, order_rules.ProductFact]
 
 def lines_of(order: Order) -> list[order_rules.LineFact]:
     return [
-        order_rules.LineFact(i.unit_price, i.quantity, i.discount_percent)
+        order_rules.LineFact(i.net_unit_price, i.quantity, i.discount_percent)
         for i in order.items.all()
     ]
 

@@ -54,7 +54,7 @@ def order_add_item(
         rule=rule,
     )
     existing = [
-        order_rules.LineFact(i.unit_price, i.quantity, i.discount_percent)
+        order_rules.LineFact(i.net_unit_price, i.quantity, i.discount_percent)
         for i in order.items.all()
     ]
     if not found:

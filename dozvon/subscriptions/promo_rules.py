@@ -1,0 +1,107 @@
+"""SUB-5: the operator-only promo code, as pure rules (no ORM, no clock).
+
+A project's promo code takes a fixed amount off each unit of the products it applies to
+(its collection's issues: 999 → 552 per issue with 447 off), until its end date in the
+project's time zone. Refusals name SUB-5 and the field `code`; they never repeat the code
+text (an error body may be read by someone who must not learn it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dozvon.core.errors import Violation, violation
+from dozvon.core.money import money, net_price
+
+RULE = "SUB-5"
+FIELD = "code"
+CODE_MAX = 64
+OPERATORS_ONLY = "operators"  # the only visibility there is: never told to the customer
+
+
+def normalize_code(text: str | None) -> str:
+    """How a code is kept and compared: trimmed, inner spaces dropped, upper case (an
+    operator typing "sub 447" means "SUB447")."""
+    return "".join((text or "").split()).upper()
+
+
+@dataclass(frozen=True)
+class PromoFacts:
+    """What the rules need of a promo code (never its text)."""
+
+    active: bool
+    valid_until: date
+    discount_amount: Decimal
+    product_ids: frozenset[int]  # the collection's issue products
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    id: int
+    product_id: int
+    unit_price: Decimal
+    discount_amount: Decimal = Decimal(0)
+
+
+def check_code_text(text: str | None) -> list[Violation]:
+    code = normalize_code(text)
+    if not code:
+        return [violation(RULE, FIELD, "Enter the promo code.")]
+    if len(code) > CODE_MAX:
+        return [violation(RULE, FIELD, "Unknown promo code.")]
+    return []
+
+
+def check_usable(promo: PromoFacts | None, *, today: date) -> list[Violation]:
+    """SUB-5: a known, active code within its validity (the end date included)."""
+    if promo is None or not promo.active:
+        return [violation(RULE, FIELD, "Unknown promo code.")]
+    if today > promo.valid_until:
+        return [
+            violation(
+                RULE,
+                FIELD,
+                "The promo code expired on %(date)s.",
+                date=promo.valid_until.strftime("%d.%m.%Y"),
+            )
+        ]
+    return []
+
+
+def unit_discount(price: Decimal, amount: Decimal) -> Decimal:
+    """The discount a unit actually gets: never more than its price (no negative price)."""
+    return money(price) - net_price(price, amount)
+
+
+def discounts(
+    promo: PromoFacts, items: Iterable[ItemFacts]
+) -> tuple[dict[int, Decimal], list[Violation]]:
+    """SUB-5: the fixed discount per unit of every eligible item of the order (item id →
+    amount), or the refusal when no item is among the collection's issues. Items already
+    carrying that discount are left as they are (applying the code twice changes
+    nothing)."""
+    items = list(items)
+    eligible = [i for i in items if i.product_id in promo.product_ids]
+    if not eligible:
+        return {}, [
+            violation(RULE, FIELD, "The promo code applies only to the issues of its collection.")
+        ]
+    out = {}
+    for item in eligible:
+        amount = unit_discount(item.unit_price, promo.discount_amount)
+        if money(item.discount_amount) != amount:
+            out[item.id] = amount
+    return out, []
+
+
+def plan(
+    promo: PromoFacts | None, items: Iterable[ItemFacts], *, today: date
+) -> tuple[Mapping[int, Decimal], list[Violation]]:
+    """Every SUB-5 check in order: usable, then the items it applies to."""
+    found = check_usable(promo, today=today)
+    if found or promo is None:
+        return {}, found
+    return discounts(promo, items)
