@@ -172,6 +172,10 @@ def main() -> int:
     bootstrap.migrate_and_load()
     data = datagen.ensure_data(cfg, log)
     log(f"data ready: {data}")
+    if not cfg.profile:  # issue 14: the DUN worklist at N orders (bench/dun.py)
+        from bench import dun
+
+        results["dun_worklist"] = _section(results, "dun_worklist", lambda: dun.phase(cfg, log))
 
     from bench import intake, lean, rawintake, reads
     from bench.anatomy import anatomy

@@ -137,6 +137,11 @@ class Order(models.Model):
                 fields=["project", "bucket", "created_at", "failed_calls"], name="order_tab"
             ),
             models.Index(fields=["project", "status"], name="order_status"),
+            # DUN-3: the worklist's "to process today" (a bucket, a status group, due by
+            # tonight) counted from the index alone
+            models.Index(
+                fields=["project", "bucket", "status_group", "due_at"], name="order_bucket_group"
+            ),
             models.Index(fields=["project", "-created_at", "-id"], name="order_newest"),
             models.Index(fields=["customer"], name="order_customer"),
         ]
