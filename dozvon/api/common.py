@@ -30,13 +30,32 @@ class ReadableJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
+def _unstorable(text: str) -> bool:
+    """NUL (PostgreSQL text cannot hold it) or a lone surrogate (JSON's "\\ud800": no
+    UTF-8 for it, so neither the database nor our answer could carry it)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable_key(key) -> str:
+    return str(key).encode("utf-8", "replace").decode()
+
+
 def _nul_paths(value, path=()):
     if isinstance(value, str):
-        if "\x00" in value:
+        if _unstorable(value):
             yield path
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _nul_paths(item, (*path, str(key)))
+            key_path = (*path, _printable_key(key))
+            if isinstance(key, str) and _unstorable(key):
+                yield key_path
+            yield from _nul_paths(item, key_path)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _nul_paths(item, (*path, str(index)))
@@ -47,8 +66,8 @@ FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencode
 
 class StrictJSONParser(Parser):
     """JSON bodies only: a form or multipart body is 415, a body over the size limit 413
-    (both in the error shape); strings with NUL characters are malformed input (422),
-    since PostgreSQL text cannot store them."""
+    (both in the error shape); strings with NUL characters or lone surrogates are
+    malformed input (422), since PostgreSQL text cannot store them."""
 
     def parse_body(self, request):
         if request.content_type in FORM_TYPES:
@@ -58,7 +77,10 @@ class StrictJSONParser(Parser):
         if bad:
             raise ValidationError(
                 [
-                    {"loc": ("body", "payload", *p), "msg": "NUL characters are not allowed"}
+                    {
+                        "loc": ("body", "payload", *p),
+                        "msg": "NUL characters and lone surrogates are not allowed",
+                    }
                     for p in bad
                 ]
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.api.support import (
     MOSCOW,
     assert_error_shape,
@@ -127,6 +129,19 @@ def test_intake_with_a_nul_character_does_not_500(cod, api_for):
     assert response.status_code in (201, 422), response.status_code
     if response.status_code == 422:
         assert_error_shape(response)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '[{"external_id": "\\ud800", "customer": {}}]',  # a lone surrogate in a value
+        '[{"\\udfff": 1}]',  # … or in a key
+    ],
+)
+def test_a_batch_with_a_lone_surrogate_is_422_not_500(cod, api_for, raw):
+    response = api_for(cod.partner).post("/projects/cod/orders/batch", raw=raw)
+    assert response.status_code == 422, response.status_code
+    assert_error_shape(response)
 
 
 def test_intake_with_an_absurd_created_at_is_422_not_500(cod, api_for):
