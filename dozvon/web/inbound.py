@@ -5,7 +5,11 @@ earlier interactions, and records the interaction: on a SUB project with the sub
 it was about, its outcome and the issues bought (SUB-3); on an NBO project the number's
 offers by priority with their scripts (none on the second line), the answer to each offer
 voiced and the reason when none was (NBO-1…5), recorded with the interaction in one
-transaction, then a link to the interaction's page for a balance adjustment (NBO-6)."""
+transaction, then a link to the interaction's page for a balance adjustment (NBO-6).
+On a SUB project, a purchase (bought some / bought all) may place the shop order for the
+issues bought in the same step, in the interaction's transaction (SUB-4), and the operator
+then applies the project's operator-only promo code to it (SUB-5) before following the
+link to the order's card."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dozvon.core import clock
-from dozvon.core.errors import RuleViolations
+from dozvon.core.errors import NotFound, RuleViolations, violation
 from dozvon.core.phones import parse_phone
 from dozvon.interactions.models import Interaction, Line, Transfer
 from dozvon.interactions.selectors import callers_matching
@@ -33,18 +37,60 @@ from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import membership_of, projects_for
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.models import Outcome
+from dozvon.subscriptions.ordering import subscription_order_remaining
+from dozvon.subscriptions.promo import promo_apply
 from dozvon.subscriptions.selectors import (
     bought_issues,
     contact_facts,
     keeps_subscriptions,
+    subscription_get,
     subscriptions_of_customers,
 )
 from dozvon.web.errors import domain_errors
+from dozvon.web.forms import PAYMENT_LABELS
 from dozvon.web.views import _project, _queues
 
 SESSION_FORM = "dozvon_inbound_form"
 SESSION_ERRORS = "dozvon_inbound_errors"
 SESSION_RECORDED = "dozvon_inbound_recorded"
+SESSION_PLACED = "dozvon_inbound_order"  # SUB-4: the order placed during this call
+# the record form's own fields: any other refusal is the SUB-4 order's (intake, delivery)
+DESK_FIELDS = frozenset(
+    {"phone", "line", "subject", "comment", "transferred_to", "subscription", "outcome"}
+    | {"issues", "lost_reason", "code"}
+)
+
+
+def _order_errors(errors: dict[str, list[str]]) -> list[str]:
+    """SUB-4: the order's refusals that no field of the desk shows (payment, delivery)."""
+    return [
+        message
+        for field, found in errors.items()
+        if field not in DESK_FIELDS and not field.startswith("offers")
+        for message in found
+    ]
+
+
+def _placed(project, order_id) -> dict | None:
+    """SUB-4/SUB-5: the order placed during the call, for its promo code and its card."""
+    if not isinstance(order_id, int):
+        return None
+    order = Order.objects.filter(project=project, pk=order_id).first()
+    if order is None:
+        return None
+    return {"order": order, "special_discount": bool((order.extra or {}).get("special_discount"))}
+
+
+def _refused(request, back: str, phone: str, exc: RuleViolations, form: dict | None = None):
+    errors: dict[str, list[str]] = {}
+    for v in exc.violations:
+        errors.setdefault(v.field, []).append(f"{v.render()} ({v.rule})")
+    if form is not None:
+        request.session[SESSION_FORM] = form
+    request.session[SESSION_ERRORS] = errors
+    response = redirect(f"{back}?{urlencode({'phone': phone})}")
+    response.status_code = 303
+    return response
 
 
 def _desk_phone(query: str, form: dict, callers: list[dict]) -> str:
@@ -125,6 +171,7 @@ def inbound(request, slug):
     member = membership_of(request.user, project)
     nbo_project = offers_enabled(project)
     recorded = request.session.pop(SESSION_RECORDED, None)
+    placed = _placed(project, request.session.pop(SESSION_PLACED, None)) if sub_project else None
     return render(
         request,
         "web/inbound.html",
@@ -147,6 +194,12 @@ def inbound(request, slug):
             "nbo_project": nbo_project,
             "nbo": _nbo_block(project, phone, request.user, form) if nbo_project else None,
             "offer_errors": _offer_errors(errors),
+            # SUB-4/SUB-5: the order placed with the interaction, its promo code and card
+            "payment_methods": [(m, _(PAYMENT_LABELS.get(m, m))) for m in pb.payment_methods]
+            if sub_project
+            else [],
+            "order_errors": _order_errors(errors) if sub_project else [],
+            "placed": placed,
             # NBO-6: the interaction just recorded, its page for a balance adjustment
             "recorded": recorded if nbo_project and isinstance(recorded, int) else None,
         },
@@ -160,6 +213,8 @@ def inbound_record(request, slug):
     back = reverse("web:inbound", args=[slug])
     if request.method != "POST":
         return redirect(back)
+    if "promo_order" in request.POST:
+        return inbound_promo(request, slug)
     form = {
         k: request.POST.get(k, "")[:5000]
         for k in (
@@ -170,6 +225,7 @@ def inbound_record(request, slug):
             "transferred_to",
             "subscription",
             "outcome",
+            "payment_method",
         )
     }
     # SUB-3: the subscription the contact is about, its outcome and the issues bought
@@ -185,9 +241,21 @@ def inbound_record(request, slug):
     offers, lost_reason = offers_from_post(request.POST) if nbo else ([], None)
     form["offers"] = [f"{o['offer']}:{o['response']}" for o in offers]
     form["lost_reason"] = lost_reason or ""
+    # SUB-4: the shop order for the issues bought, placed in the interaction's transaction
+    place_order = request.POST.get("place_order") == "1" and keeps_subscriptions(project)
     now = clock.now()
+    order = None
     try:
         with transaction.atomic():
+            if place_order:
+                order = _order_remaining(
+                    actor=request.user,
+                    subscription=subscription,
+                    outcome=form["outcome"],
+                    issues=issues,
+                    payment_method=form["payment_method"],
+                    now=now,
+                )
             interaction = interaction_record(
                 project=project,
                 actor=request.user,
@@ -210,17 +278,79 @@ def inbound_record(request, slug):
                     now=now,
                 )
     except RuleViolations as exc:
-        errors: dict[str, list[str]] = {}
-        for v in exc.violations:
-            errors.setdefault(v.field, []).append(f"{v.render()} ({v.rule})")
-        request.session[SESSION_FORM] = form
-        request.session[SESSION_ERRORS] = errors
-        response = redirect(f"{back}?{urlencode({'phone': form['phone']})}")
-        response.status_code = 303
-        return response
+        return _refused(request, back, form["phone"], exc, form)
     messages.success(request, _("Interaction #%(id)s recorded.") % {"id": interaction.pk})
+    if order is not None:
+        messages.success(request, _("Order #%(id)s placed.") % {"id": order.pk})
+        request.session[SESSION_PLACED] = order.pk
     if nbo:
         request.session[SESSION_RECORDED] = interaction.pk
     response = redirect(f"{back}?{urlencode({'phone': interaction.phone})}")
+    response.status_code = 303
+    return response
+
+
+def _order_remaining(*, actor, subscription, outcome, issues, payment_method, now) -> Order:
+    """SUB-4: the order for the issues a purchase names (bought all: every remaining one
+    when none is chosen); refused for a contact that buys nothing."""
+    if outcome not in rules.BUYING:
+        raise RuleViolations(
+            [
+                violation(
+                    "SUB-4",
+                    "outcome",
+                    "An order is placed for a purchase: choose bought some or bought all.",
+                )
+            ]
+        )
+    if subscription is None:
+        raise RuleViolations(
+            [violation("SUB-4", "subscription", "Choose the subscription the order is for.")]
+        )
+    chosen = list(issues)
+    if not chosen and outcome == rules.BOUGHT_ALL:
+        chosen = contact_facts(
+            subscription_get(subscription_id=subscription, actor=actor)
+        ).purchasable
+    return subscription_order_remaining(
+        subscription_id=subscription,
+        issues=chosen,
+        actor=actor,
+        now=now,
+        payment_method=payment_method,
+    )
+
+
+@login_required
+@domain_errors
+def inbound_promo(request, slug):
+    """SUB-5: the operator applies the project's promo code to the order placed during the
+    call (POSTed to the record's URL with `promo_order`); a refusal is shown by the code's
+    field, the code itself is never put back on the page."""
+    project = _project(request, slug)
+    back = reverse("web:inbound", args=[slug])
+    if request.method != "POST":
+        return redirect(back)
+    order_id = rules.parse_int(request.POST.get("promo_order"))
+    order = (
+        Order.objects.select_related("customer").filter(project=project, pk=order_id).first()
+        if order_id is not None and keeps_subscriptions(project)
+        else None
+    )
+    if order is None:
+        raise NotFound()
+    phone = order.customer.phone if order.customer_id else ""
+    request.session[SESSION_PLACED] = order.pk
+    try:
+        promo_apply(
+            order_id=order.pk,
+            code=request.POST.get("code", "")[:200],
+            actor=request.user,
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        return _refused(request, back, phone, exc)
+    messages.success(request, _("Special discount applied to order #%(id)s.") % {"id": order.pk})
+    response = redirect(f"{back}?{urlencode({'phone': phone})}")
     response.status_code = 303
     return response
