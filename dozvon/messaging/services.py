@@ -216,6 +216,40 @@ def _checked(
     return chosen, bonus
 
 
+def _outbox_insert(
+    *, project, order, chosen, name, reason, bonus, to, mail_settings, rendered, key, actor, now
+) -> tuple[OutboxMessage, bool]:
+    """Write one outbox row, rendered and addressed; (the row, True), or the row a
+    concurrent twin with the same idempotency key wrote first (the row, False)."""
+    from_email, reply_to = _sender(mail_settings)
+    message = OutboxMessage(
+        project=project,
+        order=order,
+        template=chosen.code,
+        name=name[:200],
+        language=chosen.language,
+        reason=reason[:100],
+        bonus_percent=bonus,
+        to=to,
+        from_email=from_email,
+        reply_to=reply_to,
+        subject=rendered.subject[:300],
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        next_attempt_at=now,
+        message_id=new_message_id(),
+        idempotency_key=key,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin leaves ours usable
+            message.save(force_insert=True)
+    except IntegrityError:
+        return OutboxMessage.objects.get(idempotency_key=key), False
+    return message, True
+
+
 def message_queue(
     *,
     order: Order,
@@ -252,33 +286,23 @@ def message_queue(
     )
     rendered = render(chosen, context)
     to = order.customer.email.strip()
-    from_email, reply_to = _sender(mail_settings)
     label = f"{chosen.name} {bonus}\u00a0%" if bonus is not None else chosen.name
-    message = OutboxMessage(
+    message, created = _outbox_insert(
         project=order.project,
         order=order,
-        template=template,
-        name=label[:200],
-        language=chosen.language,
-        reason=reason[:100],
-        bonus_percent=bonus,
+        chosen=chosen,
+        name=label,
+        reason=reason,
+        bonus=bonus,
         to=to,
-        from_email=from_email,
-        reply_to=reply_to,
-        subject=rendered.subject[:300],
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        next_attempt_at=now,
-        message_id=new_message_id(),
-        idempotency_key=key,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        created_at=now,
+        mail_settings=mail_settings,
+        rendered=rendered,
+        key=key,
+        actor=actor,
+        now=now,
     )
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent twin leaves ours usable
-            message.save(force_insert=True)
-    except IntegrityError:
-        return OutboxMessage.objects.get(idempotency_key=key), False
+    if not created:
+        return message, False
     _record_queued(message, order=order, actor=actor, now=now, line=timeline_line)
     from dozvon.messaging.tasks import send_message
 
@@ -387,33 +411,23 @@ def message_queue_to(
         project=project, customer_name=customer_name, mail_settings=mail_settings, values=context
     )
     rendered = render(chosen, values)
-    from_email, reply_to = _sender(mail_settings)
     bonus = values["bonus_percent"] if isinstance(values["bonus_percent"], int) else None
-    message = OutboxMessage(
+    message, created = _outbox_insert(
         project=project,
         order=None,
-        template=template,
-        name=chosen.name[:200],
-        language=chosen.language,
-        reason=key[:100],
-        bonus_percent=bonus,
+        chosen=chosen,
+        name=chosen.name,
+        reason=key,
+        bonus=bonus,
         to=address,
-        from_email=from_email,
-        reply_to=reply_to,
-        subject=rendered.subject[:300],
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        next_attempt_at=now,
-        message_id=new_message_id(),
-        idempotency_key=key,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        created_at=now,
+        mail_settings=mail_settings,
+        rendered=rendered,
+        key=key,
+        actor=actor,
+        now=now,
     )
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent twin leaves ours usable
-            message.save(force_insert=True)
-    except IntegrityError:
-        return OutboxMessage.objects.get(idempotency_key=key), False
+    if not created:
+        return message, False
     audit_record(
         actor=actor,
         action=Event.MESSAGE_QUEUED.value,
