@@ -66,9 +66,9 @@ ORDER_INSERT = (
 )
 ITEM_COLUMNS = (
     "INSERT INTO orders_orderitem (order_id, product_id, sku, name, quantity, unit_price, "
-    "discount_percent, line_total, is_main, added_at) VALUES "
+    "discount_percent, line_total, is_main, added_at, discount_amount) VALUES "
 )
-ITEM_VALUES = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+ITEM_VALUES = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0)"
 TIMELINE_INSERT = (
     "INSERT INTO orders_timelineentry (order_id, interaction_id, kind, at, actor_id, text, data) "
     "VALUES (%s, NULL, 'auto', %s, %s, %s, %s)"
