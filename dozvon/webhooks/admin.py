@@ -9,16 +9,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import AuditedAdmin, ReadOnlyAdmin
-from dozvon.changes.models import ChangeKind
 from dozvon.core.admin_scope import ScopedTabularInline
-from dozvon.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from dozvon.webhooks.models import EVENT_KINDS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class WebhookEndpointForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     kinds = forms.MultipleChoiceField(
         label=_("event kinds"),
-        choices=ChangeKind.choices,
+        choices=EVENT_KINDS,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -65,6 +64,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     search_fields = ("endpoint__url",)
     date_hierarchy = "created_at"
     ordering = ("-id",)
-    raw_id_fields = ("change",)
+    raw_id_fields = ("change", "adjustment_event")
     exclude = ("claimed_until", "claim_token")
     inlines = (WebhookAttemptInline,)

@@ -5,7 +5,8 @@ Every delivery is one POST of a JSON body::
     {"event_id": 123, "kind": "status", "order": 45, "external_id": "SHOP-1",
      "status": "confirmed", "status_group": "approved", "at": "2026-01-01T10:00:00+00:00"}
 
-with the headers
+(or, for an endpoint subscribed to `adjustment`, a balance adjustment's event, whose
+`event_id` is negative: services.adjustment_body) with the headers
 
     Content-Type: application/json
     X-Dozvon-Event: <event_id>
@@ -18,7 +19,7 @@ from its own clock (replays). See docs/webhooks.md.
 
 A 2xx answer means delivered. Anything else (another status, a redirect, a refused
 connection, no answer within TIMEOUT seconds) is logged as a `WebhookAttempt` and retried
-after 1, 5, 15, 60, 180, 360, 360 … minutes until 24 h after the change; then the
+after 1, 5, 15, 60, 180, 360, 360 … minutes until 24 h after the event; then the
 delivery is failed. At least once: a partner dedupes on `event_id` (X-Dozvon-Event).
 
 `delivery_send` claims the delivery with a compare-and-set UPDATE (queued, due, nobody's

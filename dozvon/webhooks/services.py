@@ -1,7 +1,8 @@
 """Queueing partner webhooks: called by `changes.services.change_append` for every feed
 row, in the change's own transaction, so a rolled-back change queues nothing and a saved
-one is never left without its deliveries; and a supervisor's "send again" of a delivery.
-Nothing is sent here (no HTTP in a request)."""
+one is never left without its deliveries; likewise by the balance adjustments' services
+(NBO-6) for an adjustment created or decided; and a supervisor's "send again" of a
+delivery. Nothing is sent here (no HTTP in a request)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,29 @@ from dozvon.core.errors import NotFound, RuleViolations
 from dozvon.messaging.rules import retry_problems
 from dozvon.orders.models import Order
 from dozvon.projects.access import SUPERVISE, ensure_can
-from dozvon.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
+from dozvon.webhooks.models import (
+    ADJUSTMENT,
+    AdjustmentEvent,
+    DeliveryState,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _subscribed(project_id: int, kind: str) -> list[WebhookEndpoint]:
+    return [
+        e
+        for e in WebhookEndpoint.objects.filter(project_id=project_id, active=True)
+        if kind in (e.kinds or [])
+    ]
 
 
 def body_of(change: Change, external_id: str | None) -> str:
-    return json.dumps(
+    return _json(
         {
             "event_id": change.pk,
             "kind": change.kind,
@@ -30,9 +49,7 @@ def body_of(change: Change, external_id: str | None) -> str:
             "status": change.status,
             "status_group": change.status_group,
             "at": change.at.isoformat(),
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
 
 
@@ -41,11 +58,7 @@ def deliveries_queue(change: Change) -> list[WebhookDelivery]:
     each with its send task enqueued, in the caller's transaction."""
     from dozvon.webhooks.tasks import send_webhook
 
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(project_id=change.project_id, active=True)
-        if change.kind in (e.kinds or [])
-    ]
+    endpoints = _subscribed(change.project_id, change.kind)
     if not endpoints:
         return []
     external_id = (
@@ -63,6 +76,63 @@ def deliveries_queue(change: Change) -> list[WebhookDelivery]:
                 body=body,
                 next_attempt_at=change.at,
                 created_at=change.at,
+            )
+            send_webhook.enqueue(delivery.pk)
+            deliveries.append(delivery)
+    return deliveries
+
+
+def adjustment_body(event: AdjustmentEvent, adjustment, project_slug: str) -> str:
+    """NBO-6: the adjustment as it stands after the event (docs/webhooks.md)."""
+    return _json(
+        {
+            "event_id": event.event_id,
+            "kind": ADJUSTMENT,
+            "project": project_slug,
+            "at": event.at.isoformat(),
+            "adjustment": {
+                "id": adjustment.pk,
+                "interaction": adjustment.interaction_id,
+                "phone": adjustment.interaction.phone,
+                "category": adjustment.category,
+                "amount": f"{adjustment.amount:.2f}",
+                "currency": adjustment.currency,
+                "reason": adjustment.reason,
+                "campaign": adjustment.campaign.code if adjustment.campaign_id else None,
+                "state": adjustment.state,
+                "created_at": adjustment.created_at.isoformat(),
+                "decided_at": adjustment.decided_at.isoformat() if adjustment.decided_at else None,
+                "external_ref": adjustment.external_ref,
+            },
+        }
+    )
+
+
+def adjustment_deliveries_queue(adjustment, *, now: datetime) -> list[WebhookDelivery]:
+    """NBO-6: the adjustment's new state (pending when created, applied or rejected when
+    decided) as one event, one delivery per active endpoint of its project subscribed to
+    `adjustment`, each with its send task enqueued, in the caller's transaction. Nothing
+    (not even the event) without such an endpoint."""
+    from dozvon.webhooks.tasks import send_webhook
+
+    endpoints = _subscribed(adjustment.project_id, ADJUSTMENT)
+    if not endpoints:
+        return []
+    deliveries = []
+    with transaction.atomic():
+        event = AdjustmentEvent.objects.create(
+            project_id=adjustment.project_id, adjustment=adjustment, state=adjustment.state, at=now
+        )
+        body = adjustment_body(event, adjustment, adjustment.project.slug)
+        for endpoint in endpoints:
+            delivery = WebhookDelivery.objects.create(
+                project_id=adjustment.project_id,
+                endpoint=endpoint,
+                adjustment_event=event,
+                event_id=event.event_id,
+                body=body,
+                next_attempt_at=now,
+                created_at=now,
             )
             send_webhook.enqueue(delivery.pk)
             deliveries.append(delivery)

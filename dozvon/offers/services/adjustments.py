@@ -30,6 +30,7 @@ from dozvon.offers.selectors import ensure_offers, offers_config, policy_role
 from dozvon.orders.models import TimelineKind
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.projects.access import INTAKE, ensure_can, is_supervising
+from dozvon.webhooks.services import adjustment_deliveries_queue
 
 SUBJECT_LINES = {
     rules.COMPENSATION: N_("compensation for %(campaign)s"),
@@ -208,6 +209,7 @@ def adjustment_create(
             version=None,
             now=now,
         )
+    adjustment_deliveries_queue(adjustment, now=now)  # the partner's billing, if subscribed
     return adjustment, True
 
 
@@ -223,7 +225,8 @@ def adjustment_decide(
 ) -> tuple[Adjustment, bool]:
     """NBO-6: the partner's billing applied or rejected a pending adjustment; the same
     answer again changes nothing (idempotent), another one is refused. (adjustment,
-    changed)."""
+    changed). A change is posted to the project's endpoints subscribed to `adjustment`,
+    like the creation (webhooks.services.adjustment_deliveries_queue)."""
     adjustment = (
         Adjustment.objects.select_for_update(of=("self",))
         .select_related("project", "interaction", "interaction__project")
@@ -265,4 +268,5 @@ def adjustment_decide(
             )
         ],
     )
+    adjustment_deliveries_queue(adjustment, now=now)
     return adjustment, True
