@@ -73,8 +73,8 @@ def _a_project_with_history(dun, n=400):
     [
         ("enter_worklist", {"order_newest", "orders_order_created_at", "order_status"}),
         # the runs in the window, or the worklist's orders: whichever range is smaller
-        ("leave_worklist", {"trigger_run_since", "order_queue", "order_tab"}),
-        ("too_many_contacts", {"order_queue", "order_tab"}),
+        ("leave_worklist", {"trigger_run_since", "order_queue", "order_tab", "order_bucket_group"}),
+        ("too_many_contacts", {"order_queue", "order_tab", "order_bucket_group"}),
         ("nightly_cleanup", {"order_newest", "orders_order_created_at", "order_status"}),
     ],
 )
