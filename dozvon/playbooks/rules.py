@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dozvon.core.errors import Violation, violation
-from dozvon.dunning import rules as dun
 
 FAILED_RESULTS = frozenset({"no_answer", "busy", "voicemail", "invalid_number"})
 
@@ -389,112 +388,7 @@ class Plan:
 # a function of the same parameters returning a `Plan` (engine.plan).
 PLANNERS: dict[str, Callable[..., Plan]] = {}
 
-# DUN-5: a postponed order is due again at this local hour of its day (the start of the
-# operators' working day), unless the playbook's check says another (`due_hour`)
-POSTPONED_DUE_HOUR = 9
 
-
-def _postponement(ctx: OutcomeContext, rule_id: str, **bounds: Any) -> dun.Postponement:
-    policy = dun.PostponePolicy(
-        **{k: tuple(v) if isinstance(v, list | tuple) else v for k, v in bounds.items()}
-    )
-    v = ctx.values
-    return dun.postpone(
-        reason=str(v.get("reason") or ""),
-        days=v.get("days"),
-        promised_on=v.get("promised_on"),
-        today=ctx.local(ctx.now).date(),
-        policy=policy,
-        rule_id=rule_id,
-    )
-
-
-@rule
-def postpone_rules(
-    ctx: OutcomeContext,
-    *,
-    rule_id: str,
-    default_days: int = 7,
-    other_max_days: int = 21,
-    will_think_days: list[int] = (1, 3),
-    already_paid_days: list[int] = (2, 3),
-    promised_max_days: int = 3,
-    promised_date_max_ahead: int = 14,
-    promised_date_after: list[int] = (0, 2),
-    due_hour: int = POSTPONED_DUE_HOUR,
-) -> list[Violation]:
-    """DUN-5: the postponement's reason, days and promised date."""
-    return list(
-        _postponement(
-            ctx,
-            rule_id,
-            default_days=default_days,
-            other_max_days=other_max_days,
-            will_think_days=will_think_days,
-            already_paid_days=already_paid_days,
-            promised_max_days=promised_max_days,
-            promised_date_max_ahead=promised_date_max_ahead,
-            promised_date_after=promised_date_after,
-        ).violations
-    )
-
-
-def postpone_plan(
-    ctx: OutcomeContext, *, rule_id: str, due_hour: int = POSTPONED_DUE_HOUR, **bounds: Any
-) -> Plan:
-    """DUN-5, once accepted: due again at `due_hour` (project time zone) on the day
-    `dunning.rules.postpone` gives for the reason and days; "already paid" marks the order
-    `proof_requested` (ask for proof of payment)."""
-    decided = _postponement(ctx, rule_id, **bounds)
-    if decided.due_on is None:
-        return Plan()
-    due_at = datetime.combine(decided.due_on, time(due_hour), tzinfo=ZoneInfo(ctx.tz))
-    return Plan(due_at, decided.marks)
-
-
-PLANNERS["postpone_rules"] = postpone_plan
-
-
-@rule
-def calling_discipline(
-    ctx: OutcomeContext,
-    *,
-    rule_id: str,
-    calls: int = 2,
-    gap_hours: float = 2,
-    lines: int = 2,
-    unreachable_flag: str = "unreachable",
-) -> list[Violation]:
-    """DUN-7: today's calls (lines, hours apart) and a comment after them, or after
-    today's conversation; the comment saved with this result counts."""
-    commented = [ctx.last_comment_at] if ctx.last_comment_at else []
-    if not is_blank(ctx.values.get("comment")):
-        commented.append(ctx.now)
-    return dun.check_calling_discipline(
-        calls=[dun.Attempt(c.at, c.result, c.line) for c in ctx.calls],
-        last_comment_at=max(commented, default=None),
-        unreachable=unreachable_flag in ctx.marks,
-        now=ctx.now,
-        tz=ctx.tz,
-        min_calls=calls,
-        gap_hours=gap_hours,
-        min_lines=lines,
-        rule_id=rule_id,
-    )
-
-
-@rule
-def comment_in_russian(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
-    """DUN-6: the result's comment is written in Russian."""
-    return dun.check_comment_language(ctx.values.get("comment"), rule_id=rule_id)
-
-
-def check_comment_text(
-    settings: Mapping[str, Any], text: str | None, *, field: str
-) -> list[Violation]:
-    """A playbook's rule over every operator comment (`[settings.comments]`, DUN-6: in
-    Russian), for the comment service; no rule, nothing refused."""
-    conf = settings.get("comments") or {}
-    if conf.get("language") != "ru":
-        return []
-    return dun.check_comment_language(text, rule_id=str(conf.get("rule") or "DUN-6"), field=field)
+# The DUN checks live in dun_checks; importing it registers them in REGISTRY and
+# PLANNERS (it imports this module, so the import sits after both are defined).
+from dozvon.playbooks import dun_checks  # noqa: E402, F401
