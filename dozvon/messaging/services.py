@@ -9,6 +9,9 @@ leaves neither the message nor its task, and one that commits leaves both (never
 `on_commit` hook that a crash could skip). The same decision taken twice (an effect
 applied again, a request repeated) finds the row its idempotency key names and queues
 nothing more.
+
+Templates live in `template_services`, the outbox rows, `message_queue_to` and
+`message_retry` in `outbox_services`; their names are imported here too.
 """
 
 from __future__ import annotations
@@ -17,133 +20,41 @@ import hashlib
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import datetime
-from email.headerregistry import Address
-from email.utils import parseaddr
 from typing import Any
-from uuid import uuid4
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
-from dozvon.audit.services import audit_record
-from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.core.errors import RuleViolations
 from dozvon.dunning.services import check_bonus_allowed, check_contact_allowed
 from dozvon.messaging import rules
-from dozvon.messaging.models import KEY, MailSettings, MessageState, MessageTemplate, OutboxMessage
+from dozvon.messaging.models import MailSettings, MessageState, MessageTemplate, OutboxMessage
+from dozvon.messaging.outbox_services import _outbox_insert
+from dozvon.messaging.outbox_services import message_queue_to as message_queue_to
+from dozvon.messaging.outbox_services import message_retry as message_retry
+from dozvon.messaging.outbox_services import new_message_id as new_message_id
 from dozvon.messaging.rendering import (
-    BONUS_VARIABLES,
     TemplateRefused,
-    free_context,
     message_context,
     render,
-    variables_of,
 )
+from dozvon.messaging.template_services import _template_problems
+from dozvon.messaging.template_services import bonus_percents as bonus_percents
+from dozvon.messaging.template_services import offered_bonus as offered_bonus
+from dozvon.messaging.template_services import template_for as template_for
+from dozvon.messaging.template_services import template_save as template_save
+from dozvon.messaging.template_services import uses_bonus as uses_bonus
 from dozvon.orders.models import Order
 from dozvon.orders.services.base import ensure_claim_allows, lock_order
 from dozvon.orders.services.events import Event, Line, record
-from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import SUPERVISE, WORK, ensure_can
+from dozvon.projects.access import WORK
 
 MANUAL = "manual:"  # the reason of an email an operator sends, numbered per template
 # DUN-1: the trigger whose run is the day an order entered the worklist (the playbook's
 # `settings.bonus.entered_by` may name another)
 
 
-# --- templates ----------------------------------------------------------------------------
-
-
-def template_save(
-    *,
-    project,
-    code: str,
-    language: str = "ru",
-    name: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    bonus_percent: int | None = None,
-    is_active: bool = True,
-    actor,
-    now: datetime,
-) -> MessageTemplate:
-    """Create or change the project's template `code` in `language`; refused (Django's
-    ValidationError naming the field and the variable) when it uses anything outside the
-    allow-list. Audited (X-12)."""
-    template = MessageTemplate.objects.filter(
-        project=project, code=code, language=language
-    ).first() or MessageTemplate(project=project, code=code, language=language)
-    fields = {
-        "name": name,
-        "subject": subject,
-        "body_text": body_text,
-        "body_html": body_html,
-        "bonus_percent": bonus_percent,
-        "is_active": is_active,
-    }
-    changed = {k: v for k, v in fields.items() if getattr(template, k) != v}
-    if template.pk and not changed:
-        return template
-    for key, value in fields.items():
-        setattr(template, key, value)
-    template.full_clean()
-    with transaction.atomic():
-        adding = template.pk is None
-        template.save()
-        audit_record(
-            actor=actor,
-            action=f"messagetemplate.{'add' if adding else 'change'}",
-            target_type="messagetemplate",
-            target_id=template.pk,
-            project=project,
-            changes=changed,
-            now=now,
-        )
-    return template
-
-
-def template_for(project, code: str) -> MessageTemplate | None:
-    """The project's active template `code` in the project's language (the project's
-    `settings["language"]`, else the site's), else in another language."""
-    preferred = [project.settings.get("language") or settings.LANGUAGE_CODE, "ru", "uk", "en"]
-    found = {t.language: t for t in MessageTemplate.objects.filter(project=project, code=code)}
-    active = {lang: t for lang, t in found.items() if t.is_active}
-    return next((active[lang] for lang in preferred if lang in active), None)
-
-
-def uses_bonus(template: MessageTemplate) -> bool:
-    """Does the template offer a bonus (DUN-4)? TemplateRefused for one that is not valid
-    (written around `template_save`, which refuses it)."""
-    parts = (template.subject, template.body_text, template.body_html)
-    return any(variables_of(part) & BONUS_VARIABLES for part in parts)
-
-
-def bonus_percents(project) -> tuple[tuple[int, ...], str]:
-    """DUN-2/4: the bonus percentages a project's offers may name, and the rule saying so:
-    the playbook's `settings.bonus.tiers` (dun.toml: 15 and 25), else 15 and 25. (Which of
-    them an order's week of work allows is the dunning service's check, DUN-1/2.)"""
-    conf = playbook_def(project.playbook).settings.get("bonus") or {}
-    tiers = conf.get("tiers") or ()
-    allowed = tuple(sorted({int(p) for _, p in tiers})) or rules.DEFAULT_BONUS_PERCENTS
-    return allowed, str(conf.get("rule") or "DUN-2")
-
-
-def offered_bonus(template: MessageTemplate, asked: int | None) -> int | None:
-    """The bonus % an email of `template` offers: the template's fixed one (DUN-8's final
-    offer), else the one asked for; None for an email that offers no bonus. TemplateRefused
-    for a template that is not valid."""
-    if not uses_bonus(template):
-        return None
-    return template.bonus_percent if template.bonus_percent is not None else asked
-
-
-# --- the outbox ---------------------------------------------------------------------------
-
-
-def new_message_id() -> str:
-    """A Message-ID generated once per message: `<uuid@host>` (settings)."""
-    return f"<{uuid4().hex}@{settings.EMAIL_MESSAGE_ID_HOST}>"
+# --- the outbox (rows written by outbox_services) ------------------------------------------
 
 
 def idempotency_key(order_id: int | None, template: str, reason: str) -> str:
@@ -151,45 +62,6 @@ def idempotency_key(order_id: int | None, template: str, reason: str) -> str:
     if len(key) <= OutboxMessage._meta.get_field("idempotency_key").max_length:
         return key
     return f"order:{order_id}/{template}/sha256:{hashlib.sha256(reason.encode()).hexdigest()}"
-
-
-def _sender(mail_settings: MailSettings | None) -> tuple[str, str]:
-    """From and Reply-To of the project's emails."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    if mail_settings is not None:
-        address = mail_settings.from_email or address
-        name = mail_settings.sender_name or name
-    return (str(Address(display_name=name, addr_spec=address)) if name else address), (
-        mail_settings.reply_to if mail_settings else ""
-    )
-
-
-def _template_problems(project, code: str) -> tuple[MessageTemplate | None, list]:
-    """The project's active template `code` and why it cannot be used (X-9)."""
-    chosen = template_for(project, code)
-    if chosen is None:
-        return None, [
-            violation(
-                "X-9",
-                "template",
-                'The project has no active email template "%(template)s".',
-                template=code,
-            )
-        ]
-    try:
-        for part in (chosen.subject, chosen.body_text, chosen.body_html):
-            variables_of(part)
-    except TemplateRefused as refused:
-        return chosen, [
-            violation(
-                "X-9",
-                "template",
-                'The email template "%(template)s" cannot be used: %(problem)s',
-                template=code,
-                problem=refused.message,
-            )
-        ]
-    return chosen, []
 
 
 def _checked(
@@ -214,40 +86,6 @@ def _checked(
     if found:
         raise RuleViolations(found)
     return chosen, bonus
-
-
-def _outbox_insert(
-    *, project, order, chosen, name, reason, bonus, to, mail_settings, rendered, key, actor, now
-) -> tuple[OutboxMessage, bool]:
-    """Write one outbox row, rendered and addressed; (the row, True), or the row a
-    concurrent twin with the same idempotency key wrote first (the row, False)."""
-    from_email, reply_to = _sender(mail_settings)
-    message = OutboxMessage(
-        project=project,
-        order=order,
-        template=chosen.code,
-        name=name[:200],
-        language=chosen.language,
-        reason=reason[:100],
-        bonus_percent=bonus,
-        to=to,
-        from_email=from_email,
-        reply_to=reply_to,
-        subject=rendered.subject[:300],
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        next_attempt_at=now,
-        message_id=new_message_id(),
-        idempotency_key=key,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        created_at=now,
-    )
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent twin leaves ours usable
-            message.save(force_insert=True)
-    except IntegrityError:
-        return OutboxMessage.objects.get(idempotency_key=key), False
-    return message, True
 
 
 def message_queue(
@@ -367,175 +205,3 @@ def message_send_now(
     if contact:  # the message queued above goes with this transaction
         raise RuleViolations(contact)
     return queued
-
-
-# --- messages that are not about an order (SUB-1) ----------------------------------------
-
-
-def message_queue_to(
-    *,
-    project,
-    to: str,
-    customer_name: str,
-    template: str,
-    key: str,
-    context: Mapping[str, Any] | None = None,
-    actor,
-    now: datetime,
-) -> tuple[OutboxMessage, bool]:
-    """Queue the project's email `template` to `to`, a message not tied to an order (SUB-1:
-    the information email of an accelerated subscriber); (the message, True when queued
-    now). Inside the caller's transaction, like `message_queue`: the send task is enqueued
-    with the row. Idempotent by `key` (the caller's, e.g. "subscription:17/inform"): the
-    same key again answers with the message it queued.
-
-    The template sees the allow-listed context only (`rendering.free_context`): the
-    customer's name, the project's shop name and bank details, and those of `context`'s
-    names that are plain values on the allow-list (subscription_number, collection_name,
-    plan_name, remaining_issues, suspend_on, …). RuleViolations (X-9) when the project has
-    no usable template or the address is missing or invalid; nothing is written then."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("message_queue_to runs in the caller's transaction")
-    if not key or len(key) > KEY:
-        raise ValueError(f"an idempotency key of 1 to {KEY} characters, not {key!r}")
-    existing = OutboxMessage.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing, False
-    address = (to or "").strip()
-    chosen, found = _template_problems(project, template)
-    found = rules.recipient_problems(address) + found
-    if found:
-        raise RuleViolations(found)
-    mail_settings = MailSettings.objects.filter(project=project).first()
-    values = free_context(
-        project=project, customer_name=customer_name, mail_settings=mail_settings, values=context
-    )
-    rendered = render(chosen, values)
-    bonus = values["bonus_percent"] if isinstance(values["bonus_percent"], int) else None
-    message, created = _outbox_insert(
-        project=project,
-        order=None,
-        chosen=chosen,
-        name=chosen.name,
-        reason=key,
-        bonus=bonus,
-        to=address,
-        mail_settings=mail_settings,
-        rendered=rendered,
-        key=key,
-        actor=actor,
-        now=now,
-    )
-    if not created:
-        return message, False
-    audit_record(
-        actor=actor,
-        action=Event.MESSAGE_QUEUED.value,
-        target_type="outboxmessage",
-        target_id=message.pk,
-        project=project,
-        changes={
-            "message": message.pk,
-            "template": template,
-            "name": message.name,
-            "to": address,
-            "key": key,
-            "message_id": message.message_id,
-        },
-        now=now,
-    )
-    from dozvon.messaging.tasks import send_message
-
-    send_message.enqueue(message.pk)  # the task row commits (or not) with the message
-    return message, True
-
-
-# --- a supervisor sends again ---------------------------------------------------------------
-
-
-def _retryable(now: datetime) -> Q:
-    """`rules.retry_problems` as a filter: the compare-and-set of a retry."""
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return Q(state=MessageState.FAILED) | (
-        Q(state=MessageState.QUEUED, next_attempt_at__gt=now) & free
-    )
-
-
-@transaction.atomic
-def message_retry(*, message_id: int, actor, now: datetime) -> OutboxMessage:
-    """X-9: a supervisor of the message's project sends again a failed email, or sends now
-    one waiting for its next attempt: queued, due now, its attempts counted afresh (the
-    ones before are in the audit row), the send task enqueued in this transaction, a
-    timeline line "queued again by …" on its order. The worker's claim keeps it to one
-    send even when an older task of the message wakes up later. NotFound outside the
-    user's projects, Forbidden for a role other than supervisor, RuleViolations (X-9,
-    `state`) for a message already sent or being sent."""
-    message = (
-        OutboxMessage.objects.select_for_update()
-        .select_related("project")
-        .filter(pk=message_id)
-        .first()
-    )
-    if message is None:
-        raise NotFound()
-    ensure_can(actor, message.project, SUPERVISE)
-    refused = rules.retry_problems(
-        state=message.state,
-        next_attempt_at=message.next_attempt_at,
-        claimed_until=message.claimed_until,
-        now=now,
-    )
-    if refused:
-        raise RuleViolations(refused)
-    before = {
-        "state_before": message.state,
-        "attempts_before": message.attempts,
-        "error_before": message.last_error[:500],
-    }
-    # compare-and-set: on SQLite the row lock above is a no-op (STACK-NOTES)
-    done = (
-        OutboxMessage.objects.filter(pk=message.pk)
-        .filter(_retryable(now))
-        .update(
-            state=MessageState.QUEUED,
-            next_attempt_at=now,
-            attempts=0,
-            claimed_until=None,
-            claim_token="",
-        )
-    )
-    if not done:
-        raise RuleViolations(
-            rules.retry_problems(
-                state=MessageState.SENT, next_attempt_at=now, claimed_until=None, now=now
-            )
-        )
-    message.refresh_from_db()
-    data = {
-        "message": message.pk,
-        "template": message.template,
-        "name": message.name,
-        "to": message.to,
-        "actor": actor.get_username() if getattr(actor, "pk", None) else "",
-    }
-    changes = {**data, **before, "retry": True, "message_id": message.message_id}
-    if message.order_id is not None:
-        order = Order.objects.select_related("project").get(pk=message.order_id)
-        line = Line(N_('Email "%(name)s" to %(to)s queued again by %(actor)s'), data, kind="auto")
-        record(
-            Event.MESSAGE_QUEUED, order=order, actor=actor, now=now, lines=[line], changes=changes
-        )
-    else:
-        audit_record(
-            actor=actor,
-            action=Event.MESSAGE_QUEUED.value,
-            target_type="outboxmessage",
-            target_id=message.pk,
-            project=message.project,
-            changes=changes,
-            now=now,
-        )
-    from dozvon.messaging.tasks import send_message
-
-    send_message.enqueue(message.pk)
-    return message
