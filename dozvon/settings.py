@@ -149,13 +149,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Several app servers share PostgreSQL through pgbouncer (issue 18, README "Deploying").
 # In transaction pooling a server connection serves other clients between transactions,
 # so nothing may outlive one: no server-side cursors (switched off here), no prepared
-# statements (pgbouncer 1.18 cannot carry them; Django's psycopg never prepares, and
-# neither does dozvon: test_take_behind_pooler).
+# statements (pgbouncer 1.18 cannot carry them: test_take_behind_pooler). Otherwise
+# take next prepares its one statement (queues/services.py); Django's own queries bind on
+# the client and are never prepared, so psycopg's count-based preparation stays off.
 DATABASE_POOLING = os.environ.get("DATABASE_POOLING", "").strip().lower()
 if DATABASE_POOLING not in {"", "session", "transaction"}:
     raise ImproperlyConfigured("DATABASE_POOLING is empty, 'session' or 'transaction'")
 if DATABASE_POOLING == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext
 from ninja import Body, Router, Schema
 from pydantic import ValidationError
@@ -17,7 +18,9 @@ from dozvon.api.serializers import order_out
 from dozvon.core import clock
 from dozvon.core.errors import DomainError, DuplicateExternalId, RuleViolations, violation
 from dozvon.orders import services as order_svc
+from dozvon.orders.services.base import catalog
 from dozvon.projects.access import INTAKE, ensure_can, project_for
+from dozvon.webhooks.services import endpoints_read_once
 
 router = Router()
 MAX_BATCH = 100
@@ -59,12 +62,12 @@ def intake_batch(
             [violation("input", "body", "Send from 1 to %(max)s orders.", max=MAX_BATCH)]
         )
     now = clock.now()
-    items = []
+    bodies: list[IntakeIn | dict] = []
     for raw in payload:
-        external_id = raw.get("external_id") if isinstance(raw.get("external_id"), str) else None
         try:
-            body = IntakeIn.model_validate(raw)
+            bodies.append(IntakeIn.model_validate(raw))
         except ValidationError as exc:
+            external_id = raw.get("external_id")
             errors = [
                 {
                     "rule": "input",
@@ -73,32 +76,50 @@ def intake_batch(
                 }
                 for e in exc.errors()
             ]
-            items.append(_refused(external_id, errors))
-            continue
-        try:
-            order, created = order_svc.order_intake(
-                project=project, actor=request.auth, now=now, **intake_arguments(body, project)
-            )
-        except RuleViolations as exc:
-            items.append(_refused(body.external_id, [v.as_dict() for v in exc.violations]))
-            continue
-        except DuplicateExternalId as exc:
-            message = gettext(
-                "This external_id is already used by order %(id)s with another payload."
-            ) % {"id": exc.order_id}
-            items.append(
-                _refused(
-                    body.external_id, [{"rule": "X-10", "field": "external_id", "message": message}]
-                )
-            )
-            continue
-        except DomainError:
-            raise  # access refusals apply to the whole batch (404/403)
-        items.append(
-            {
-                "external_id": body.external_id,
-                "result": "created" if created else "existing",
-                "order": order_out(order, now=now),
-            }
-        )
+            bodies.append(_refused(external_id if isinstance(external_id, str) else None, errors))
+    # the batch's products in one read, and the project's webhook endpoints read once
+    # (issue 18): each order is still taken in by the single intake's service and rules
+    skus = {i.sku for body in bodies if isinstance(body, IntakeIn) for i in body.items}
+    catalogue = catalog(project, skus)
+    items, orders = [], []
+    with endpoints_read_once():
+        for body in bodies:
+            items.append(_one(request, project, body, catalogue, now))
+            if "order" in items[-1]:
+                orders.append(items[-1]["order"])
+    # the answer's items and phones for the whole batch at once
+    prefetch_related_objects(orders, "items", "customer__phones")
+    for item in items:
+        if "order" in item:
+            item["order"] = order_out(item["order"], now=now)
     return {"items": items}
+
+
+def _one(request, project, body: IntakeIn | dict, catalogue, now) -> dict:
+    """One order of the batch: created, existing or refused with its reasons."""
+    if isinstance(body, dict):
+        return body  # refused by the input check
+    try:
+        order, created = order_svc.order_intake(
+            project=project,
+            actor=request.auth,
+            now=now,
+            catalogue=catalogue,
+            **intake_arguments(body, project),
+        )
+    except RuleViolations as exc:
+        return _refused(body.external_id, [v.as_dict() for v in exc.violations])
+    except DuplicateExternalId as exc:
+        message = gettext(
+            "This external_id is already used by order %(id)s with another payload."
+        ) % {"id": exc.order_id}
+        return _refused(
+            body.external_id, [{"rule": "X-10", "field": "external_id", "message": message}]
+        )
+    except DomainError:
+        raise  # access refusals apply to the whole batch (404/403)
+    return {
+        "external_id": body.external_id,
+        "result": "created" if created else "existing",
+        "order": order,
+    }

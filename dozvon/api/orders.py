@@ -34,17 +34,24 @@ def _aware(value: datetime | None, tz: str) -> datetime | None:
 
 
 def order_response(order_id: int, request) -> dict[str, Any]:
-    now = clock.now()
-    order = order_sel.order_get(order_id=order_id, actor=request.auth)
+    """The order card as the API answers it, read afresh (after a change)."""
+    return card_out(order_sel.order_get(order_id=order_id, actor=request.auth), now=clock.now())
+
+
+def card_out(order, *, now: datetime) -> dict[str, Any]:
+    """The card of an order the caller may see: its fields, customer, items and the
+    customer's other orders (the order has its project loaded)."""
     data = order_out(order, now=now)
+    tz = order.project.time_zone
+    others = order_sel.order_other_orders(order).only("id", "status", "created_at", "total")
     data["other_orders"] = [
         {
             "id": o.pk,
             "status": o.status,
-            "created_at": iso(o.created_at, order.project.time_zone),
+            "created_at": iso(o.created_at, tz),
             "total": format_money(o.total),
         }
-        for o in order_sel.order_other_orders(order)[:20]
+        for o in others[:20]
     ]
     return data
 

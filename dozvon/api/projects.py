@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from ninja import Router, Status
 
-from dozvon.api.orders import order_response
+from dozvon.api.orders import card_out, order_response
 from dozvon.api.schemas import (
     OrderOut,
     PlaybookOut,
@@ -130,7 +130,8 @@ def take_next(request, slug: str, code: str):
     )
     if order is None:
         return Status(204, None)
-    return order_response(order.pk, request)
+    # the order as the take returned it, claimed: nothing to read again (issue 18)
+    return card_out(order, now=clock.now())
 
 
 @router.post("/orders/{order_id}/release", tags=["queues"], response=responses({200: OrderOut}))

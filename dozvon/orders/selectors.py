@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
+from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import NotFound
 from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
@@ -24,15 +25,23 @@ from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import ensure_visible
 
-
-def order_get(*, order_id: int, actor) -> Order:
-    order = (
+# The order with its project, playbook (its definition is parsed once per process:
+# `playbook_def`), customer and people: the card's read, compiled once (issue 18).
+_ORDER_CARD = CompiledRead(
+    Order,
+    lambda order_id: (
         Order.objects.select_related(
             "project", "project__playbook", "customer", "responsible", "claimed_by"
         )
-        .filter(pk=order_id)
-        .first()
-    )
+        .defer("project__playbook__definition")
+        .filter(pk=order_id)[:1]
+    ),
+    int,
+)
+
+
+def order_get(*, order_id: int, actor) -> Order:
+    order = _ORDER_CARD.first(order_id)
     if order is None:
         raise NotFound()
     ensure_visible(actor, order.project)
@@ -157,7 +166,7 @@ class IdsFirstPaginator(Paginator):
 def order_other_orders(order: Order) -> QuerySet[Order]:
     """COD-19 b/d: the same customer's other orders in the project."""
     return (
-        Order.objects.filter(project=order.project, customer=order.customer)
+        Order.objects.filter(project_id=order.project_id, customer_id=order.customer_id)
         .exclude(pk=order.pk)
         .order_by("-created_at", "-id")
     )

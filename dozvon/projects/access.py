@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from dozvon.accounts.models import TOKEN_SCOPES_ATTR, TokenScope
+from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import Forbidden, NotFound
 from dozvon.projects.models import Membership, Project, Role
 
@@ -63,17 +64,25 @@ def projects_for(user) -> QuerySet[Project]:
     return qs.filter(memberships__user=user)
 
 
-def membership_of(user, project: Project) -> Membership | None:
+def _remember(user, project: Project, member: Membership | None) -> None:
+    """The user's membership of the project, for the rest of the request (the user object
+    lives as long as the request: a session's or a token's)."""
     cache = getattr(user, "_dozvon_memberships", None)
     if cache is None:
-        cache = {}
-        user._dozvon_memberships = cache
-    if project.pk not in cache:
-        cache[project.pk] = (
+        cache = user._dozvon_memberships = {}
+    cache[project.pk] = member
+
+
+def membership_of(user, project: Project) -> Membership | None:
+    cache = getattr(user, "_dozvon_memberships", None)
+    if cache is None or project.pk not in cache:
+        member = (
             Membership.objects.filter(user=user, project=project).first()
             if user.is_authenticated
             else None
         )
+        _remember(user, project, member)
+        return member
     return cache[project.pk]
 
 
@@ -116,11 +125,39 @@ def ensure_visible(user, project: Project) -> str:
     return ensure_can(user, project, READ)
 
 
+# A user's membership of an active project by its slug, with the project and its playbook
+# (the stored definition left deferred): read on every request, compiled once.
+_MEMBER_OF = CompiledRead(
+    Membership,
+    lambda user_id, slug: (
+        Membership.objects.filter(user_id=user_id, project__slug=slug, project__is_active=True)
+        .select_related("project__playbook")
+        .defer("project__playbook__definition")[:1]
+    ),
+    int,
+    str,
+)
+
+
 def project_for(user, slug: str) -> Project:
-    project = projects_for(user).filter(slug=slug).first()
-    if project is None:
+    """The active project `slug` of the caller's, with its playbook, or NotFound.
+
+    One statement for a member: their membership with the project and its playbook, kept
+    for the request's later checks (`membership_of`). The playbook's stored definition is
+    not read: its parsed form is cached by content hash (`playbook_def`), which reads the
+    definition only the first time a process meets that hash (issue 18)."""
+    scopes = token_scopes(user)
+    if getattr(user, "is_superuser", False) or not getattr(user, "is_authenticated", False):
+        qs = projects_for(user).defer("playbook__definition").filter(slug=slug)
+        project = qs.first()
+        if project is None:
+            raise NotFound()
+        return project
+    member = _MEMBER_OF.first(user.pk, slug)
+    if member is None or (scopes is not None and member.project_id not in scopes):
         raise NotFound()
-    return project
+    _remember(user, member.project, member)
+    return member.project
 
 
 # --- one home for role questions (an administrator counts as every role) ----------------

@@ -7,6 +7,9 @@ delivery. Nothing is sent here (no HTTP in a request)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import transaction
@@ -31,12 +34,36 @@ def _json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+# project id → its active endpoints, inside `endpoints_read_once()`; None outside it
+_READ_ONCE: ContextVar[dict[int, list[WebhookEndpoint]] | None] = ContextVar(
+    "webhook_endpoints_read_once", default=None
+)
+
+
+@contextmanager
+def endpoints_read_once() -> Iterator[None]:
+    """Inside this block a project's active endpoints are read once, not once per change:
+    batch intake queues up to 100 orders' deliveries in one request (issue 18). Endpoints
+    a supervisor adds meanwhile are used from the next request on."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def _active(project_id: int) -> list[WebhookEndpoint]:
+    memo = _READ_ONCE.get()
+    if memo is not None and project_id in memo:
+        return memo[project_id]
+    endpoints = list(WebhookEndpoint.objects.filter(project_id=project_id, active=True))
+    if memo is not None:
+        memo[project_id] = endpoints
+    return endpoints
+
+
 def _subscribed(project_id: int, kind: str) -> list[WebhookEndpoint]:
-    return [
-        e
-        for e in WebhookEndpoint.objects.filter(project_id=project_id, active=True)
-        if kind in (e.kinds or [])
-    ]
+    return [e for e in _active(project_id) if kind in (e.kinds or [])]
 
 
 def body_of(change: Change, external_id: str | None) -> str:

@@ -57,3 +57,25 @@ def test_an_operator_cannot_take_in_a_batch_and_another_project_is_404(cod, shop
         api_for(shop.partner).post("/projects/cod/orders/batch", [intake_body(cod)]).status_code
         == 404
     )
+
+
+def test_a_batch_reads_the_catalogue_and_the_webhook_endpoints_once(cod, api_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dozvon.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        project=cod.project, url="http://127.0.0.1:9/hook", kinds=["created"]
+    )
+    bodies = [intake_body(cod) for _ in range(5)]
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_for(cod.partner).post("/projects/cod/orders/batch", bodies)
+    assert [i["result"] for i in response.data["items"]] == ["created"] * 5
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "catalog_product"' in q for q in sql) == 1
+    assert sum('FROM "webhooks_webhookendpoint"' in q for q in sql) == 1
+    # every order still queued its delivery, and the answer carries items and phones
+    assert WebhookDelivery.objects.filter(project=cod.project).count() == 5
+    assert sum('FROM "orders_orderitem"' in q for q in sql) == 1
+    assert all(i["order"]["items"] and i["order"]["customer"]["id"] for i in response.data["items"])

@@ -11,16 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from tests.api.support import call, intake, intake_body
 
 PG = connection.vendor == "postgresql"
-# whoami: the token (the framework floor of bench/). The order as answered after intake,
-# take and outcome is the card's 6 statements (order with project and people, items,
-# phones, other orders …); outcome: the service's 11 (it checks access as it locks: no
-# read before it) + 6; intake: the service's 14 + token, project and the answer; take:
-# token, project, membership, the take (PostgreSQL: lock + one statement; SQLite: a
-# compare-and-set loop) + 6.
+# whoami: the token (the framework floor of bench/). The order as answered after intake
+# and outcome is the card's 6 statements (order with project and people, items, phones,
+# other orders …); outcome: the service's 11 (it checks access as it locks: no read
+# before it) + 6; intake: the service's 14 + token, project with membership (one read)
+# and the answer; take: token, project with membership, the take (PostgreSQL: lock + one
+# statement, sent in one round trip; SQLite: a compare-and-set loop) and the card of the
+# order the take returned, never read again: customer, phones, items, other orders.
 EXPECTED = (
-    {"whoami": 1, "intake": 19, "take": 11, "card": 6, "outcome": 17}
+    {"whoami": 1, "intake": 18, "take": 10, "card": 6, "outcome": 17}
     if PG
-    else {"whoami": 1, "intake": 19, "take": 13, "card": 6, "outcome": 17}
+    else {"whoami": 1, "intake": 18, "take": 11, "card": 6, "outcome": 17}
 )
 pytestmark = pytest.mark.django_db
 

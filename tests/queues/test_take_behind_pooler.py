@@ -1,12 +1,16 @@
 """Issue 18: dozvon behind pgbouncer in transaction pooling (.ci/pgbouncer runs this file
 through one). There a server connection serves whichever client's transaction comes next,
 so a statement one client prepared is missing, or already taken by name, on another's:
-dozvon prepares none, which the normal suite checks on a direct connection too."""
+with `DATABASE_POOLING=transaction` dozvon prepares none, which the normal suite checks
+on a direct connection too; without it take next prepares its statement once per
+connection."""
 
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
+from django.test import override_settings
 
 from dozvon.queues.services import queue_take_next
 from tests.conftest import NOW
@@ -16,6 +20,9 @@ from tests.queues.test_take_next_concurrency import _backlog
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="poolers sit in front of PostgreSQL"
 )
+
+
+POOLED = settings.DATABASE_POOLING == "transaction"
 
 
 def test_takes_of_clients_taking_turns_on_shared_server_connections(transactional_db):
@@ -50,7 +57,24 @@ def test_takes_of_clients_taking_turns_on_shared_server_connections(transactiona
         thread.start()
         thread.join()
     assert errors == []
-    assert set(prepared) == {0}
+    # behind the pooler nothing prepared; directly, the take's one statement per connection
+    assert set(prepared) == ({0} if POOLED else {1})
     # each operator is handed one order and, asking again, the one it holds (COD-9)
     assert taken[::2] == taken[1::2]
     assert len(set(taken)) == 4
+
+
+@override_settings(DATABASE_POOLING="transaction")
+def test_nothing_is_prepared_when_the_deployment_pools_transactions(transactional_db):
+    from dozvon.playbooks.models import Playbook
+
+    project = ProjectFactory(slug="pooled-off", playbook=Playbook.objects.get(code="cod"))
+    _backlog(project, ProductFactory(project=project), 2)
+    user = UserFactory(username="pooled-off-op")
+    MembershipFactory(user=user, project=project)
+    connections.close_all()  # a fresh connection: no statement prepared by an earlier test
+    order = queue_take_next(project=project, queue_code="new", actor=user, now=NOW)
+    assert order is not None and order.claimed_by_id == user.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop as N_
 
+from dozvon.catalog.models import Product
 from dozvon.core import limits
 from dozvon.core.errors import DuplicateExternalId, RuleViolations, violation
 from dozvon.core.money import line_total, money
@@ -47,12 +48,15 @@ def order_intake(
     payment_method: str = "",
     created_at: datetime | None = None,
     now: datetime,
+    catalogue: Mapping[str, Product] | None = None,
 ) -> tuple[Order, bool]:
     """Create an order from a partner site or an import; idempotent by `external_id`.
 
     Returns (order, created). The same `external_id` with the same payload returns the
     first order and writes nothing; with a different payload it is refused
     (`DuplicateExternalId`, 409), as an idempotency key reused for another request is.
+    `catalogue`: the project's products by SKU when the caller has read them already
+    (`catalog()`; batch intake reads them once per batch); a SKU not in it is unknown.
     """
     ensure_can(actor, project, INTAKE)
     digest = _intake_digest(customer, items, payment_method, created_at)
@@ -61,7 +65,9 @@ def order_intake(
         if existing is not None:
             return existing, False
     pb = playbook_def(project.playbook)
-    products = _check_intake(project, pb, customer, items, payment_method, created_at, now)
+    products = _check_intake(
+        project, pb, customer, items, payment_method, created_at, now, catalogue=catalogue
+    )
     try:
         with transaction.atomic():
             return _create_order(
@@ -109,12 +115,15 @@ def _same_external_id(project, external_id: str, digest: str) -> Order | None:
     """The order already taken under this partner id, or None; a different payload under
     the same id is a conflict (orders from before digests were kept count as the same)."""
     existing = (
-        Order.objects.filter(project=project, external_id=external_id)
-        .select_related("project", "project__playbook", "customer")
+        Order.objects.filter(project_id=project.pk, external_id=external_id)
+        .select_related("customer")
         .first()
     )
-    if existing is not None and existing.extra.get("intake_digest", digest) != digest:
+    if existing is None:
+        return None
+    if existing.extra.get("intake_digest", digest) != digest:
         raise DuplicateExternalId(existing.pk)
+    existing.project = project
     return existing
 
 
@@ -126,6 +135,8 @@ def _check_intake(
     payment_method,
     created_at,
     now,
+    *,
+    catalogue: Mapping[str, Product] | None = None,
 ) -> dict:
     """Every intake rule at once; the order's products by SKU when all pass."""
     found = []
@@ -136,7 +147,10 @@ def _check_intake(
     found += check_email(customer.email, field="customer.email")
     if not items:
         found.append(violation("X-10", "items", "An order needs at least one item."))
-    found_products = catalog(project, [i.sku for i in items])
+    if catalogue is None:
+        found_products = catalog(project, [i.sku for i in items])
+    else:
+        found_products = {i.sku: catalogue[i.sku] for i in items if i.sku in catalogue}
     products = facts(found_products)
     for index, item in enumerate(items):
         found += order_rules.check_item(

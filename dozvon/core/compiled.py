@@ -1,0 +1,106 @@
+"""Hot reads whose SQL Django compiles once per process (issue 18).
+
+Building and compiling a queryset with a few joins costs more CPU than PostgreSQL spends
+answering it (bench/README.md "Profiling"). A `CompiledRead` builds its queryset once with
+a marker value for each argument, keeps the compiled SQL and where each marker landed among
+the parameters, and from then on only runs that SQL with the real values through Django's
+own cursor (logged, errors translated) and makes the model instances as a queryset would:
+the same converters, the same `select_related` objects, deferred fields left deferred.
+
+Only for arguments that become exactly one SQL parameter each (an id, a slug), never a
+list; when the markers cannot be told apart in the compiled parameters the read is made
+by the ORM as usual, so a shape this cannot handle is slower, never wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+# Marker values by argument type: values no real row or request carries.
+_MARKERS: dict[type, Callable[[int], Any]] = {
+    int: lambda i: -7_340_000_017 - i,
+    str: lambda i: f"\x1fmarker-{i}\x1f",
+}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: tuple[tuple[bool, Any], ...]  # (is the argument at index, value or index)
+    compiler: Any
+    model: type[Model]
+    init_list: list[str]
+    start: int
+    end: int
+    populators: list
+
+
+class CompiledRead:
+    """`CompiledRead(Order, build, int, str)(42, "x")` runs `build(42, "x")`'s query, a
+    queryset of `model` whose arguments have these types."""
+
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet], *types: type):
+        self.model, self.build, self.types = model, build, types
+        self._plans: dict[tuple[str, str], _Plan | None] = {}
+
+    def __call__(self, *args: Any) -> list[Model]:
+        db = router.db_for_read(self.model)
+        key = (db, connections[db].vendor)
+        if key not in self._plans:
+            self._plans[key] = self._compile(db)
+        plan = self._plans[key]
+        if plan is None:
+            return list(self.build(*args).using(db))
+        params = [args[value] if is_arg else value for is_arg, value in plan.params]
+        with connections[db].cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        objects = []
+        for row in plan.compiler.results_iter(results=[rows]):
+            obj = plan.model.from_db(db, plan.init_list, row[plan.start : plan.end])
+            for populator in plan.populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
+
+    def first(self, *args: Any) -> Model | None:
+        found = self(*args)
+        return found[0] if found else None
+
+    def _compile(self, db: str) -> _Plan | None:
+        markers = [_MARKERS[t](i) for i, t in enumerate(self.types)]
+        qs = self.build(*markers).using(db)
+        if (
+            qs.model is not self.model
+            or qs._prefetch_related_lookups
+            or qs._known_related_objects
+            or qs.query.annotations
+        ):
+            return None
+        compiler = qs.query.get_compiler(using=db)
+        sql, raw_params = compiler.as_sql()
+        slots: list[tuple[bool, Any]] = []
+        for value in raw_params:
+            hits = [i for i, m in enumerate(markers) if type(value) is type(m) and value == m]
+            slots.append((True, hits[0]) if hits else (False, value))
+        if {i for is_arg, i in slots if is_arg} != set(range(len(markers))):
+            return None  # an argument missing or transformed: not for this
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return _Plan(
+            sql=sql,
+            params=tuple(slots),
+            compiler=compiler,
+            model=klass_info["model"],
+            init_list=[f[0].target.attname for f in select[start:end]],
+            start=start,
+            end=end,
+            populators=get_related_populators(klass_info, select, db),
+        )
