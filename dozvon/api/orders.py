@@ -41,9 +41,9 @@ def order_response(order_id: int, request) -> dict[str, Any]:
 def card_out(order, *, now: datetime) -> dict[str, Any]:
     """The card of an order the caller may see: its fields, customer, items and the
     customer's other orders (the order has its project loaded)."""
-    data = order_out(order, now=now)
+    parts = order_sel.order_card_parts(order)
+    data = order_out(order, now=now, parts=parts)
     tz = order.project.time_zone
-    others = order_sel.order_other_orders(order).only("id", "status", "created_at", "total")
     data["other_orders"] = [
         {
             "id": o.pk,
@@ -51,7 +51,7 @@ def card_out(order, *, now: datetime) -> dict[str, Any]:
             "created_at": iso(o.created_at, tz),
             "total": format_money(o.total),
         }
-        for o in others[:20]
+        for o in parts.other_orders
     ]
     return data
 

@@ -10,7 +10,7 @@ from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
 from dozvon.orders.fields import FieldDecl, Kind, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
-from dozvon.orders.selectors import closing_script, order_queue_code, timeline_text
+from dozvon.orders.selectors import CardParts, closing_script, order_queue_code, timeline_text
 
 
 def iso(value: datetime | None, tz: str) -> str | None:
@@ -36,8 +36,8 @@ _CUSTOMER = [d for d in declared(Store.CUSTOMER) if d.kind != Kind.PHONES]
 _ORDER = [d for d in declared(Store.ORDER) if d.name != "delivery_cost"]
 
 
-def customer_out(c: Customer) -> dict[str, Any]:
-    phones = list(c.phones.all())
+def customer_out(c: Customer, phones: list | None = None) -> dict[str, Any]:
+    phones = list(c.phones.all()) if phones is None else phones
     return {
         "id": c.pk,
         "name": c.full_name,
@@ -47,7 +47,11 @@ def customer_out(c: Customer) -> dict[str, Any]:
     }
 
 
-def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
+def order_out(
+    o: Order, *, now: datetime, full: bool = True, parts: CardParts | None = None
+) -> dict[str, Any]:
+    """The order as the API answers it; `full` with its customer and items (`parts` when
+    the caller has read them: `order_card_parts`)."""
     tz = o.project.time_zone
     data: dict[str, Any] = {
         "id": o.pk,
@@ -75,7 +79,10 @@ def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
     }
     if not full:
         return data
-    data["customer"] = customer_out(o.customer)
+    if parts is not None:
+        data["customer"] = customer_out(parts.customer, parts.phones)
+    else:
+        data["customer"] = customer_out(o.customer)
     data["items"] = [
         {
             "id": i.pk,
@@ -91,7 +98,7 @@ def order_out(o: Order, *, now: datetime, full: bool = True) -> dict[str, Any]:
             "is_main": i.is_main,
             "gift": i.is_gift,
         }
-        for i in o.items.all()
+        for i in (o.items.all() if parts is None else parts.items)
     ]
     data["special_discount"] = any(i["special_discount"] for i in data["items"])
     data["claimed_by"] = o.claimed_by.username if o.claimed_by_id else None

@@ -29,6 +29,9 @@ _MARKERS: dict[type, Callable[[int], Any]] = {
 }
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 @dataclass(frozen=True)
 class _Plan:
     sql: str
@@ -55,7 +58,8 @@ class CompiledRead:
         if key not in self._plans:
             self._plans[key] = self._compile(db)
         plan = self._plans[key]
-        if plan is None:
+        if plan is None or any(type(a) is int and not _INT64[0] <= a <= _INT64[1] for a in args):
+            # the ORM knows what a number no column can hold matches (nothing, no error)
             return list(self.build(*args).using(db))
         params = [args[value] if is_arg else value for is_arg, value in plan.params]
         with connections[db].cursor() as cursor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,10 @@ from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import NotFound
 from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
-from dozvon.customers.models import CustomerPhone
+from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.orders import rules as order_rules
 from dozvon.orders.fields import BY_NAME
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import ensure_visible
@@ -161,6 +162,52 @@ class IdsFirstPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         return self._get_page(page_of(self.object_list, bottom, self.per_page), number, self)
+
+
+@dataclass(frozen=True)
+class CardParts:
+    """What an order's card shows besides the order row: its customer with their phones,
+    its items, and the customer's latest other orders in the project (COD-19 b/d)."""
+
+    customer: Customer
+    phones: list[CustomerPhone]
+    items: list[OrderItem]
+    other_orders: list[Order]
+
+
+OTHER_ORDERS_SHOWN = 20
+# The card's reads, compiled once each (issue 18): run on every take and card request.
+_CUSTOMER = CompiledRead(Customer, lambda pk: Customer.objects.filter(pk=pk)[:1], int)
+_PHONES = CompiledRead(
+    CustomerPhone, lambda customer_id: CustomerPhone.objects.filter(customer_id=customer_id), int
+)
+_ITEMS = CompiledRead(OrderItem, lambda order_id: OrderItem.objects.filter(order_id=order_id), int)
+_OTHER_ORDERS = CompiledRead(
+    Order,
+    lambda project_id, customer_id, order_id: (
+        Order.objects.filter(project_id=project_id, customer_id=customer_id)
+        .exclude(pk=order_id)
+        .order_by("-created_at", "-id")
+        .only("id", "status", "created_at", "total")[:OTHER_ORDERS_SHOWN]
+    ),
+    int,
+    int,
+    int,
+)
+
+
+def order_card_parts(order: Order) -> CardParts:
+    """The card's parts of an order the caller may see (checked by the caller)."""
+    customer = order.customer if Order.customer.is_cached(order) else None
+    if customer is None:
+        customer = _CUSTOMER.first(order.customer_id)
+        order.customer = customer
+    return CardParts(
+        customer=customer,
+        phones=_PHONES(order.customer_id),
+        items=_ITEMS(order.pk),
+        other_orders=_OTHER_ORDERS(order.project_id, order.customer_id, order.pk),
+    )
 
 
 def order_other_orders(order: Order) -> QuerySet[Order]:

@@ -69,3 +69,8 @@ def test_a_read_whose_argument_the_orm_transforms_falls_back_to_the_queryset(cod
     )
     assert [o.customer_name for o in read("smirnov")] == ["Anna Smirnova", "Boris Smirnov"]
     assert [o.customer_name for o in read("ANNA")] == ["Anna Smirnova"]
+
+
+def test_a_number_no_column_can_hold_matches_nothing_instead_of_failing(cod):
+    read = CompiledRead(Order, lambda pk: Order.objects.filter(pk=pk)[:1], int)
+    assert read(1) == [] and read(10**20) == [] and read(-(10**20)) == []
