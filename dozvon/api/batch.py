@@ -78,7 +78,9 @@ def intake_batch(
             ]
             bodies.append(_refused(external_id if isinstance(external_id, str) else None, errors))
     # the batch's products in one read, and the project's webhook endpoints read once
-    # (issue 18): each order is still taken in by the single intake's service and rules
+    # (issue 18): each order is still taken in by the single intake's service and rules,
+    # in a transaction of its own (the changes feed numbers changes in commit order: one
+    # transaction for the whole batch would hold every other writer of the project back)
     skus = {i.sku for body in bodies if isinstance(body, IntakeIn) for i in body.items}
     catalogue = catalog(project, skus)
     items, orders = [], []

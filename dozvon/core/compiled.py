@@ -32,6 +32,14 @@ _MARKERS: dict[type, Callable[[int], Any]] = {
 _INT64 = (-(2**63), 2**63 - 1)
 
 
+def _bindable(value: Any, kind: type) -> bool:
+    """Whether the value can take its marker's place as it is: of the declared type and,
+    for a number, one a column can hold."""
+    if type(value) is not kind:
+        return False
+    return kind is not int or _INT64[0] <= value <= _INT64[1]
+
+
 @dataclass(frozen=True)
 class _Plan:
     sql: str
@@ -58,8 +66,8 @@ class CompiledRead:
         if key not in self._plans:
             self._plans[key] = self._compile(db)
         plan = self._plans[key]
-        if plan is None or any(type(a) is int and not _INT64[0] <= a <= _INT64[1] for a in args):
-            # the ORM knows what a number no column can hold matches (nothing, no error)
+        if plan is None or any(not _bindable(a, t) for a, t in zip(args, self.types, strict=True)):
+            # the ORM knows what None (IS NULL) and a number no column can hold mean
             return list(self.build(*args).using(db))
         params = [args[value] if is_arg else value for is_arg, value in plan.params]
         with connections[db].cursor() as cursor:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dozvon.core import limits
+from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import Violation, violation
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
@@ -33,14 +34,23 @@ def phone_key(raw: str) -> str:
     return (parsed.e164 or "".join(ch for ch in raw if ch.isdigit()) or raw.strip())[: limits.PHONE]
 
 
+# The customer a phone belongs to in a project (its main phone first): read on every
+# intake, compiled once (issue 18).
+_BY_PHONE = CompiledRead(
+    CustomerPhone,
+    lambda project_id, phone: (
+        CustomerPhone.objects.filter(project_id=project_id, phone=phone)
+        .select_related("customer")
+        .order_by("-is_main", "id")[:1]
+    ),
+    int,
+    str,
+)
+
+
 def customer_for_intake(*, project, data: CustomerInput) -> Customer:
     phone = phone_key(data.phone)
-    found = (
-        CustomerPhone.objects.filter(project=project, phone=phone)
-        .select_related("customer")
-        .order_by("-is_main", "id")
-        .first()
-    )
+    found = _BY_PHONE.first(project.pk, phone)
     if found is not None:
         customer = found.customer
         if data.email and not customer.email:

@@ -74,3 +74,12 @@ def test_a_read_whose_argument_the_orm_transforms_falls_back_to_the_queryset(cod
 def test_a_number_no_column_can_hold_matches_nothing_instead_of_failing(cod):
     read = CompiledRead(Order, lambda pk: Order.objects.filter(pk=pk)[:1], int)
     assert read(1) == [] and read(10**20) == [] and read(-(10**20)) == []
+
+
+def test_none_is_handed_to_the_orm_which_reads_it_as_is_null(cod, api_for):
+    intake(api_for(cod.partner), cod)
+    read = CompiledRead(
+        Order, lambda user_id: Order.objects.filter(responsible_id=user_id).order_by("id"), int
+    )
+    assert read(cod.operator.pk) == []
+    assert len(read(None)) == Order.objects.filter(responsible__isnull=True).count() == 1

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.catalog.models import Product
 from dozvon.core import limits
+from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import DuplicateExternalId, RuleViolations, violation
 from dozvon.core.money import line_total, money
 from dozvon.core.phones import parse_phone
@@ -111,14 +112,41 @@ def _intake_digest(customer: CustomerInput, items, payment_method: str, created_
     return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
+# Intake's reads, compiled once each (issue 18): a replay by partner id, and COD-19 d's
+# orders of the same customer and product still in the initial status.
+_BY_EXTERNAL_ID = CompiledRead(
+    Order,
+    lambda project_id, external_id: Order.objects.filter(
+        project_id=project_id, external_id=external_id
+    ).select_related("customer")[:1],
+    int,
+    str,
+)
+_SAME_CUSTOMER_AND_PRODUCT = CompiledRead(
+    Order,
+    lambda project_id, customer_id, product_id, status, order_id: (
+        Order.objects.filter(
+            project_id=project_id,
+            customer_id=customer_id,
+            main_product_id=product_id,
+            status=status,
+        )
+        .exclude(pk=order_id)
+        .only("id", "customer_name")
+        .order_by("id")
+    ),
+    int,
+    int,
+    int,
+    str,
+    int,
+)
+
+
 def _same_external_id(project, external_id: str, digest: str) -> Order | None:
     """The order already taken under this partner id, or None; a different payload under
     the same id is a conflict (orders from before digests were kept count as the same)."""
-    existing = (
-        Order.objects.filter(project_id=project.pk, external_id=external_id)
-        .select_related("customer")
-        .first()
-    )
+    existing = _BY_EXTERNAL_ID.first(project.pk, external_id)
     if existing is None:
         return None
     if existing.extra.get("intake_digest", digest) != digest:
@@ -272,22 +300,14 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
         problem, text = intake["obscene_name_problem"], N_("Obscene words in the name: spam")
     elif "duplicate_problem" in intake:
         key = order_rules.name_key(order.customer_name)
-        original = next(
-            (
-                o
-                for o in Order.objects.filter(
-                    project=order.project,
-                    customer=order.customer,
-                    main_product=order.main_product,
-                    status=pb.initial_status.code,
-                )
-                .exclude(pk=order.pk)
-                .only("id", "customer_name")
-                .order_by("id")
-                if order_rules.name_key(o.customer_name) == key
-            ),
-            None,
+        same = _SAME_CUSTOMER_AND_PRODUCT(
+            order.project_id,
+            order.customer_id,
+            order.main_product_id,
+            pb.initial_status.code,
+            order.pk,
         )
+        original = next((o for o in same if order_rules.name_key(o.customer_name) == key), None)
         if original is not None:
             problem = intake["duplicate_problem"]
             text = N_("Duplicate of order #%(duplicate_of)s")
