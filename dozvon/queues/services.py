@@ -8,6 +8,7 @@ FOR UPDATE SKIP LOCKED so concurrent operators do not queue behind each other
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 
 import psycopg
@@ -260,23 +261,26 @@ def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) ->
             with transaction.atomic(), connection.connection.cursor() as cursor:
                 cursor.execute(*lock)
                 cursor.execute(sql, params)
-                row, columns = cursor.fetchone(), cursor.description
+                row = cursor.fetchone()
         else:
-            row, columns = _take_pipelined(lock, sql, params)
+            row = _take_pipelined(lock, sql, params)
     if connection.queries_logged:  # psycopg's own cursor bypasses Django's log
         connection.queries_log.extend({"sql": q, "time": "0"} for q in ("LOCK", sql))
     if row is None:
         return None
-    by_name = dict(zip((column.name for column in columns), row, strict=True))
-    # convert as the ORM does (JSON arrives as text from Django's psycopg loaders)
+    # the columns come in the model's field order (_TAKE_SQL); converted as the ORM does
+    # (JSON arrives as text from Django's psycopg loaders)
     fields = Order._meta.concrete_fields
     values = [
-        f.from_db_value(by_name[f.column], None, connection)
-        if hasattr(f, "from_db_value")
-        else by_name[f.column]
-        for f in fields
+        value if convert is None else convert(value, None, connection)
+        for value, convert in zip(row, _converters(), strict=True)
     ]
     return Order.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+@functools.cache
+def _converters() -> tuple:
+    return tuple(getattr(f, "from_db_value", None) for f in Order._meta.concrete_fields)
 
 
 def _lock_key(project, actor) -> int:
@@ -291,23 +295,25 @@ def _take_pipelined(lock: tuple[str, tuple], sql: str, params: list):
     of its own, reads a snapshot taken after the lock was granted. A failed statement
     rolls the whole transaction back.
 
-    The take is a prepared statement (PostgreSQL plans it once per connection instead of
-    each time, ~0.4 ms of its CPU) unless `DATABASE_POOLING=transaction`: behind a
+    Both are prepared statements (PostgreSQL plans the take once per connection instead
+    of each time, ~0.4 ms of its CPU) unless `DATABASE_POOLING=transaction`: behind a
     transaction-pooling pgbouncer (1.18) the next transaction may run on another server
     connection, where the statement does not exist (test_take_behind_pooler). The rest
     of Django binds on the client and never prepares."""
     raw = connection.connection
     prepare = settings.DATABASE_POOLING != "transaction"
-    with psycopg.Cursor(raw) if prepare else raw.cursor() as cursor:
+    make = (lambda: psycopg.Cursor(raw)) if prepare else raw.cursor
+    cursors = (make(), make())
+    with cursors[0] as locking, cursors[1] as cursor:
         try:
             with raw.pipeline():
-                raw.execute(*lock)
+                locking.execute(*lock, prepare=prepare)
                 cursor.execute(sql, params, prepare=prepare)
         except Exception:
             if raw.info.transaction_status != TransactionStatus.IDLE:
                 raw.execute("ROLLBACK")
             raise
-        return cursor.fetchone(), cursor.description
+        return cursor.fetchone()
 
 
 @transaction.atomic

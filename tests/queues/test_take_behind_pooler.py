@@ -2,7 +2,7 @@
 through one). There a server connection serves whichever client's transaction comes next,
 so a statement one client prepared is missing, or already taken by name, on another's:
 with `DATABASE_POOLING=transaction` dozvon prepares none, which the normal suite checks
-on a direct connection too; without it take next prepares its statement once per
+on a direct connection too; without it take next prepares its two statements once per
 connection."""
 
 import threading
@@ -57,8 +57,8 @@ def test_takes_of_clients_taking_turns_on_shared_server_connections(transactiona
         thread.start()
         thread.join()
     assert errors == []
-    # behind the pooler nothing prepared; directly, the take's one statement per connection
-    assert set(prepared) == ({0} if POOLED else {1})
+    # behind the pooler nothing prepared; directly, the lock and the take, once per connection
+    assert set(prepared) == ({0} if POOLED else {2})
     # each operator is handed one order and, asking again, the one it holds (COD-9)
     assert taken[::2] == taken[1::2]
     assert len(set(taken)) == 4
