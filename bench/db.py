@@ -62,12 +62,14 @@ def connect(cfg: Config, *, autocommit: bool = True) -> psycopg.Connection:
     return psycopg.connect(conninfo(cfg.database_url), autocommit=autocommit)
 
 
-def vacuum(cfg: Config, *tables: str, analyze: bool = False) -> None:
+def vacuum(cfg: Config, *tables: str, analyze: bool = False, full: bool = False) -> None:
+    options = [name for name, on in (("FULL", full), ("ANALYZE", analyze)) if on]
     with connect(cfg) as conn:
         for table in tables:
             conn.execute(
                 sql.SQL("VACUUM {}{}").format(
-                    sql.SQL("(ANALYZE) ") if analyze else sql.SQL(""), sql.Identifier(table)
+                    sql.SQL(f"({', '.join(options)}) ") if options else sql.SQL(""),
+                    sql.Identifier(table),
                 )
             )
 

@@ -182,4 +182,10 @@ def archive_intake(cfg: Config, main_slug: str) -> int:
             (archive.pk, archive.pk, main_id),
         )
         conn.commit()
+    if moved:
+        # each moved order is a -1/+1 pair in the tab tally (a few hundred rows per
+        # project): thousands of dead row versions that autovacuum, off on our machines,
+        # would clean up; rewritten here so that the next run's queue counts read the
+        # tally as a deployment keeps it, not this run's leftovers
+        db.vacuum(cfg, "queues_tabtally", full=True)
     return moved

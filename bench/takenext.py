@@ -59,7 +59,7 @@ class Env:
         with db.connect(self.cfg) as conn:
             conn.execute(RESET_SQL, (list(self.projects.values()),))
         if vacuum:
-            db.vacuum(self.cfg, "orders_order")
+            db.vacuum(self.cfg, "orders_order", "queues_tabtally")
 
 
 @dataclass

@@ -71,7 +71,8 @@ def intake(request, slug: str, payload: s.IntakeIn):
     order, created = order_svc.order_intake(
         project=project, actor=request.auth, now=now, **intake_arguments(payload, project)
     )
-    return Status(201 if created else 200, order_out(order, now=now))
+    parts = order_sel.order_card_parts(order, other_orders=False)
+    return Status(201 if created else 200, order_out(order, now=now, parts=parts))
 
 
 def intake_arguments(payload: s.IntakeIn, project) -> dict[str, Any]:

@@ -51,6 +51,19 @@ class _Plan:
     end: int
     populators: list
 
+    def bind(self, args: tuple) -> list:
+        return [args[value] if is_arg else value for is_arg, value in self.params]
+
+    def objects(self, db: str, rows: list) -> list[Model]:
+        """The model instances of these rows, as the queryset's iteration makes them."""
+        objects = []
+        for row in self.compiler.results_iter(results=[rows]):
+            obj = self.model.from_db(db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
+
 
 class CompiledRead:
     """`CompiledRead(Order, build, int, str)(42, "x")` runs `build(42, "x")`'s query, a
@@ -62,24 +75,23 @@ class CompiledRead:
 
     def __call__(self, *args: Any) -> list[Model]:
         db = router.db_for_read(self.model)
+        plan = self._plan(db, args)
+        if plan is None:
+            # the ORM knows what None (IS NULL) and a number no column can hold mean
+            return list(self.build(*args).using(db))
+        with connections[db].cursor() as cursor:
+            cursor.execute(plan.sql, plan.bind(args))
+            return plan.objects(db, cursor.fetchall())
+
+    def _plan(self, db: str, args: tuple) -> _Plan | None:
+        """The compiled plan for these arguments, or None when the ORM must read."""
         key = (db, connections[db].vendor)
         if key not in self._plans:
             self._plans[key] = self._compile(db)
         plan = self._plans[key]
         if plan is None or any(not _bindable(a, t) for a, t in zip(args, self.types, strict=True)):
-            # the ORM knows what None (IS NULL) and a number no column can hold mean
-            return list(self.build(*args).using(db))
-        params = [args[value] if is_arg else value for is_arg, value in plan.params]
-        with connections[db].cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
-        objects = []
-        for row in plan.compiler.results_iter(results=[rows]):
-            obj = plan.model.from_db(db, plan.init_list, row[plan.start : plan.end])
-            for populator in plan.populators:
-                populator.populate(row, obj)
-            objects.append(obj)
-        return objects
+            return None
+        return plan
 
     def first(self, *args: Any) -> Model | None:
         found = self(*args)
@@ -116,3 +128,29 @@ class CompiledRead:
             end=end,
             populators=get_related_populators(klass_info, select, db),
         )
+
+
+def read_together(*calls: tuple[CompiledRead, tuple]) -> list[list[Model]]:
+    """Several compiled reads of one database, each `(read, args)`, and their results in
+    order. On PostgreSQL they go out together in psycopg's pipeline mode, one network
+    round trip for all (each still a statement of its own, logged as usual); elsewhere,
+    or when one of them must go to the ORM, one after the other."""
+    db = router.db_for_read(calls[0][0].model)
+    wrapper = connections[db]
+    plans = [read._plan(db, args) for read, args in calls]
+    if wrapper.vendor != "postgresql" or None in plans or len(calls) == 1:
+        return [read(*args) for read, args in calls]
+    wrapper.ensure_connection()
+    cursors = []
+    try:
+        with wrapper.wrap_database_errors, wrapper.connection.pipeline():
+            for plan, (_, args) in zip(plans, calls, strict=True):
+                cursor = wrapper.cursor()
+                cursors.append(cursor)
+                cursor.execute(plan.sql, plan.bind(args))
+        return [
+            plan.objects(db, cursor.fetchall()) for plan, cursor in zip(plans, cursors, strict=True)
+        ]
+    finally:
+        for cursor in cursors:
+            cursor.close()

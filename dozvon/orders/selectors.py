@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
-from dozvon.core.compiled import CompiledRead
+from dozvon.core.compiled import CompiledRead, read_together
 from dozvon.core.errors import NotFound
 from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
@@ -196,17 +196,23 @@ _OTHER_ORDERS = CompiledRead(
 )
 
 
-def order_card_parts(order: Order) -> CardParts:
-    """The card's parts of an order the caller may see (checked by the caller)."""
-    customer = order.customer if Order.customer.is_cached(order) else None
-    if customer is None:
-        customer = _CUSTOMER.first(order.customer_id)
-        order.customer = customer
+def order_card_parts(order: Order, *, other_orders: bool = True) -> CardParts:
+    """The card's parts of an order the caller may see (checked by the caller); without
+    the other orders when the answer does not show them (intake)."""
+    reads = [(_PHONES, (order.customer_id,)), (_ITEMS, (order.pk,))]
+    if other_orders:
+        reads.append((_OTHER_ORDERS, (order.project_id, order.customer_id, order.pk)))
+    loaded = Order.customer.is_cached(order)
+    if not loaded:
+        reads.append((_CUSTOMER, (order.customer_id,)))
+    phones, items, *rest = read_together(*reads)  # one round trip (PostgreSQL)
+    if not loaded:
+        order.customer = rest.pop()[0]
     return CardParts(
-        customer=customer,
-        phones=_PHONES(order.customer_id),
-        items=_ITEMS(order.pk),
-        other_orders=_OTHER_ORDERS(order.project_id, order.customer_id, order.pk),
+        customer=order.customer,
+        phones=phones,
+        items=items,
+        other_orders=rest[0] if other_orders else [],
     )
 
 

@@ -83,3 +83,23 @@ def test_none_is_handed_to_the_orm_which_reads_it_as_is_null(cod, api_for):
     )
     assert read(cod.operator.pk) == []
     assert len(read(None)) == Order.objects.filter(responsible__isnull=True).count() == 1
+
+
+def test_reads_together_give_what_each_gives_alone_each_a_logged_statement(cod, api_for):
+    from dozvon.core.compiled import read_together
+
+    order = intake(api_for(cod.partner), cod)
+    by_pk = CompiledRead(Order, lambda pk: Order.objects.filter(pk=pk)[:1], int)
+    by_customer = CompiledRead(
+        Order, lambda customer_id: Order.objects.filter(customer_id=customer_id), int
+    )
+    customer_id = order["customer"]["id"]
+    with CaptureQueriesContext(connection) as ctx:
+        one, theirs, none = read_together(
+            (by_pk, (order["id"],)), (by_customer, (customer_id,)), (by_pk, (0,))
+        )
+    assert len(ctx.captured_queries) == 3
+    assert [o.pk for o in one] == [order["id"]] == [o.pk for o in theirs] and none == []
+    # one of them for the ORM (None): all are read one after the other, the same answers
+    one, nobody = read_together((by_pk, (order["id"],)), (by_customer, (None,)))
+    assert [o.pk for o in one] == [order["id"]] and nobody == []
