@@ -182,14 +182,21 @@ _PHONES = CompiledRead(
     CustomerPhone, lambda customer_id: CustomerPhone.objects.filter(customer_id=customer_id), int
 )
 _ITEMS = CompiledRead(OrderItem, lambda order_id: OrderItem.objects.filter(order_id=order_id), int)
-_OTHER_ORDERS = CompiledRead(
-    Order,
-    lambda project_id, customer_id, order_id: (
+
+
+def _other_orders(project_id: int, customer_id: int, order_id: int) -> QuerySet[Order]:
+    return (
         Order.objects.filter(project_id=project_id, customer_id=customer_id)
         .exclude(pk=order_id)
         .order_by("-created_at", "-id")
-        .only("id", "status", "created_at", "total")[:OTHER_ORDERS_SHOWN]
-    ),
+    )
+
+
+_OTHER_ORDERS = CompiledRead(
+    Order,
+    lambda *ids: _other_orders(*ids).only("id", "status", "created_at", "total")[
+        :OTHER_ORDERS_SHOWN
+    ],
     int,
     int,
     int,
@@ -218,11 +225,7 @@ def order_card_parts(order: Order, *, other_orders: bool = True) -> CardParts:
 
 def order_other_orders(order: Order) -> QuerySet[Order]:
     """COD-19 b/d: the same customer's other orders in the project."""
-    return (
-        Order.objects.filter(project_id=order.project_id, customer_id=order.customer_id)
-        .exclude(pk=order.pk)
-        .order_by("-created_at", "-id")
-    )
+    return _other_orders(order.project_id, order.customer_id, order.pk)
 
 
 def order_timeline(order: Order) -> QuerySet[TimelineEntry]:
