@@ -78,3 +78,31 @@ def test_nothing_is_prepared_when_the_deployment_pools_transactions(transactiona
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_failing_take_leaves_the_connection_usable_and_raises_djangos_error(
+    transactional_db, monkeypatch
+):
+    from django.db import ProgrammingError
+
+    from dozvon.playbooks.models import Playbook
+    from dozvon.queues import services
+
+    project = ProjectFactory(slug="take-fails", playbook=Playbook.objects.get(code="cod"))
+    _backlog(project, ProductFactory(project=project), 2)
+    user = UserFactory(username="take-fails-op")
+    MembershipFactory(user=user, project=project)
+    # the pipelined statement fails on the server: the lock taken before it is rolled back
+    # with it, and the error is Django's, as any other statement's
+    monkeypatch.setattr(services, "take_statement", lambda **_: ("SELECT no_such_column", []))
+    with pytest.raises(ProgrammingError):
+        queue_take_next(project=project, queue_code="new", actor=user, now=NOW)
+    monkeypatch.undo()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        assert cursor.fetchone()[0] == 0
+    order = queue_take_next(project=project, queue_code="new", actor=user, now=NOW)
+    assert order is not None and order.claimed_by_id == user.pk
