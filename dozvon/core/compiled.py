@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
@@ -99,7 +100,12 @@ class CompiledRead:
 
     def _compile(self, db: str) -> _Plan | None:
         markers = [_MARKERS[t](i) for i, t in enumerate(self.types)]
-        qs = self.build(*markers).using(db)
+        try:
+            qs = self.build(*markers).using(db)
+            compiler = qs.query.get_compiler(using=db)
+            sql, raw_params = compiler.as_sql()
+        except (TypeError, ValueError, ValidationError, EmptyResultSet):
+            return None  # a field that converts its values refused a marker: not for this
         if (
             qs.model is not self.model
             or qs._prefetch_related_lookups
@@ -107,8 +113,6 @@ class CompiledRead:
             or qs.query.annotations
         ):
             return None
-        compiler = qs.query.get_compiler(using=db)
-        sql, raw_params = compiler.as_sql()
         slots: list[tuple[bool, Any]] = []
         for value in raw_params:
             hits = [i for i, m in enumerate(markers) if type(value) is type(m) and value == m]

@@ -103,3 +103,11 @@ def test_reads_together_give_what_each_gives_alone_each_a_logged_statement(cod, 
     # one of them for the ORM (None): all are read one after the other, the same answers
     one, nobody = read_together((by_pk, (order["id"],)), (by_customer, (None,)))
     assert [o.pk for o in one] == [order["id"]] and nobody == []
+
+
+def test_a_field_that_refuses_the_marker_is_read_by_the_orm(cod, api_for):
+    order = intake(api_for(cod.partner), cod)
+    Order.objects.filter(pk=order["id"]).update(delivery_date="2026-12-01")
+    read = CompiledRead(Order, lambda day: Order.objects.filter(delivery_date=day), str)
+    assert [o.pk for o in read("2026-12-01")] == [order["id"]]
+    assert read("2026-12-02") == []
