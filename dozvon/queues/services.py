@@ -9,6 +9,8 @@ FOR UPDATE SKIP LOCKED so concurrent operators do not queue behind each other
 from __future__ import annotations
 
 import functools
+import itertools
+import weakref
 from datetime import UTC, date, datetime, time, timedelta
 
 import psycopg
@@ -263,7 +265,7 @@ def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) ->
                 cursor.execute(sql, params)
                 row = cursor.fetchone()
         else:
-            row = _take_pipelined(lock, sql, params)
+            row = _take_in_one_message(lock[1], sql, params)
     if connection.queries_logged:  # psycopg's own cursor bypasses Django's log
         connection.queries_log.extend({"sql": q, "time": "0"} for q in ("LOCK", sql))
     if row is None:
@@ -287,33 +289,58 @@ def _lock_key(project, actor) -> int:
     return (project.pk * 65_599 + actor.pk) % 2_147_483_647
 
 
-def _take_pipelined(lock: tuple[str, tuple], sql: str, params: list):
-    """The operator's lock and the take sent together in psycopg's pipeline mode, one
-    network round trip instead of four (issue 18). Messages up to the pipeline's one Sync
-    run as one implicit transaction (PostgreSQL's extended query protocol; the connection
-    is in autocommit here): the lock is held until it commits, and the take, a statement
-    of its own, reads a snapshot taken after the lock was granted. A failed statement
-    rolls the whole transaction back.
+def _take_in_one_message(lock_args: tuple[int, int], sql: str, params: list, retry: bool = True):
+    """The operator's lock and the take in one simple-protocol message, one network round
+    trip and one psycopg call (issue 18: at 32 operators in one process, the GIL time of
+    each take is what lengthens the others' waits). Statements sent together this way run
+    as one implicit transaction: the lock is held until it commits, and the take, a
+    statement of its own, reads a snapshot taken after the lock was granted. A failed
+    statement rolls the whole transaction back.
 
-    Both are prepared statements (PostgreSQL plans the take once per connection instead
-    of each time, ~0.4 ms of its CPU) unless `DATABASE_POOLING=transaction`: behind a
-    transaction-pooling pgbouncer (1.18) the next transaction may run on another server
-    connection, where the statement does not exist (test_take_behind_pooler). The rest
-    of Django binds on the client and never prepares."""
+    The take is a prepared statement, `PREPARE`d once per connection and run by `EXECUTE`
+    (PostgreSQL plans it once instead of each time, ~0.4 ms of its CPU), unless
+    `DATABASE_POOLING=transaction`: behind a transaction-pooling pgbouncer (1.18) the
+    next transaction may run on another server connection, where the statement does not
+    exist (test_take_behind_pooler). The rest of Django binds on the client and never
+    prepares."""
     raw = connection.connection
-    prepare = settings.DATABASE_POOLING != "transaction"
-    make = (lambda: psycopg.Cursor(raw)) if prepare else raw.cursor
-    cursors = (make(), make())
-    with cursors[0] as locking, cursors[1] as cursor:
+    take, args = sql, params
+    if settings.DATABASE_POOLING != "transaction":
+        take = f"EXECUTE {_prepared(raw, sql)}({', '.join(['%s'] * len(params))})"
+    with raw.cursor() as cursor:
         try:
-            with raw.pipeline():
-                locking.execute(*lock, prepare=prepare)
-                cursor.execute(sql, params, prepare=prepare)
+            cursor.execute(f"SELECT pg_advisory_xact_lock(%s, %s); {take}", (*lock_args, *args))
+        except psycopg.errors.InvalidSqlStatementName:
+            if not retry:
+                raise
+            # the server forgot it (a pooler's DISCARD ALL): prepare again, once
+            _PREPARED.get(raw, {}).pop(sql, None)
+            return _take_in_one_message(lock_args, sql, params, retry=False)
         except Exception:
             if raw.info.transaction_status != TransactionStatus.IDLE:
                 raw.execute("ROLLBACK")
             raise
+        cursor.nextset()
         return cursor.fetchone()
+
+
+# psycopg connection → {take statement: its prepared name on that connection}
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NAMES = itertools.count()
+
+
+def _prepared(raw, sql: str) -> str:
+    names = _PREPARED.setdefault(raw, {})
+    name = names.get(sql)
+    if name is None:
+        parts = sql.split("%s")
+        if any("%" in part for part in parts):
+            raise ValueError("the take statement holds a % that is not a placeholder")
+        numbered = "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+        name = f"dozvon_take_{next(_NAMES)}"
+        raw.execute(f"PREPARE {name} AS {numbered}")
+        names[sql] = name
+    return name
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 through one). There a server connection serves whichever client's transaction comes next,
 so a statement one client prepared is missing, or already taken by name, on another's:
 with `DATABASE_POOLING=transaction` dozvon prepares none, which the normal suite checks
-on a direct connection too; without it take next prepares its two statements once per
+on a direct connection too; without it take next prepares its statement once per
 connection."""
 
 import threading
@@ -57,8 +57,8 @@ def test_takes_of_clients_taking_turns_on_shared_server_connections(transactiona
         thread.start()
         thread.join()
     assert errors == []
-    # behind the pooler nothing prepared; directly, the lock and the take, once per connection
-    assert set(prepared) == ({0} if POOLED else {2})
+    # behind the pooler nothing prepared; directly, the take, once per connection
+    assert set(prepared) == ({0} if POOLED else {1})
     # each operator is handed one order and, asking again, the one it holds (COD-9)
     assert taken[::2] == taken[1::2]
     assert len(set(taken)) == 4
@@ -106,3 +106,22 @@ def test_a_failing_take_leaves_the_connection_usable_and_raises_djangos_error(
         assert cursor.fetchone()[0] == 0
     order = queue_take_next(project=project, queue_code="new", actor=user, now=NOW)
     assert order is not None and order.claimed_by_id == user.pk
+
+
+@pytest.mark.skipif(POOLED, reason="nothing is prepared behind a transaction pooler")
+def test_a_take_prepares_its_statement_again_when_the_server_forgot_it(transactional_db):
+    from dozvon.playbooks.models import Playbook
+
+    project = ProjectFactory(slug="forgotten", playbook=Playbook.objects.get(code="cod"))
+    _backlog(project, ProductFactory(project=project), 3)
+    users = [UserFactory(username=f"forgotten-op{i}") for i in range(2)]
+    for user in users:
+        MembershipFactory(user=user, project=project)
+    first = queue_take_next(project=project, queue_code="new", actor=users[0], now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a session pooler's DISCARD ALL does
+    second = queue_take_next(project=project, queue_code="new", actor=users[1], now=NOW)
+    assert first.pk != second.pk and second.claimed_by_id == users[1].pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 1
