@@ -24,6 +24,16 @@ from dozvon.offers.rules.vocabulary import (
 # --- loading campaigns and eligibility (API, XLSX/CSV) ------------------------------------
 
 
+def _bad_priority(at: str):
+    """NBO-1: a campaign's or an eligibility row's priority that is not 1…PRIORITY_MAX."""
+    return violation(
+        "NBO-1",
+        f"{at}priority",
+        "The priority is a whole number 1…%(max)s (1 first).",
+        max=PRIORITY_MAX,
+    )
+
+
 def as_date(value: Any) -> date | None:
     """A date from a cell or a JSON value: a date, YYYY-MM-DD or DD.MM.YYYY."""
     if isinstance(value, datetime):
@@ -99,14 +109,7 @@ def check_campaign_row(
         found.append(violation("input", f"{at}name", "The name is too long."))
     priority = as_priority(row.get("priority"))
     if priority is None:
-        found.append(
-            violation(
-                "NBO-1",
-                f"{at}priority",
-                "The priority is a whole number 1…%(max)s (1 first).",
-                max=PRIORITY_MAX,
-            )
-        )
+        found.append(_bad_priority(at))
     starts_on = as_date(row.get("starts_on"))
     if starts_on is None:
         found.append(
@@ -166,14 +169,7 @@ def check_eligibility_row(
     if raw_priority not in (None, ""):
         priority = as_priority(raw_priority)
         if priority is None:
-            found.append(
-                violation(
-                    "NBO-1",
-                    f"{at}priority",
-                    "The priority is a whole number 1…%(max)s (1 first).",
-                    max=PRIORITY_MAX,
-                )
-            )
+            found.append(_bad_priority(at))
     tariff = clean(row.get("tariff"))
     if len(tariff) > TARIFF_MAX:
         found.append(violation("input", f"{at}tariff", "The tariff is too long."))
