@@ -1,0 +1,118 @@
+"""Pure rules of subscriptions (SUB-1…4, X-4, X-10): no ORM, no clock.
+
+Values in, `core.errors.Violation`s out (every broken rule at once). The services load
+the facts (collections, existing subscriptions, what was bought) as the frozen
+dataclasses below and pass `today` in the project's time zone.
+"""
+
+from __future__ import annotations
+
+from dozvon.subscriptions.rules.contacts import (
+    ContactFacts,
+    check_contact,
+    check_decision,
+    outcome_counts,
+)
+from dozvon.subscriptions.rules.parsing import (
+    _DATE_FORMATS,
+    code_of,
+    numbers_of,
+    parse_date,
+    parse_int,
+    text_of,
+)
+from dozvon.subscriptions.rules.plans import (
+    capacity,
+    check_group,
+    check_plan_change,
+    check_status,
+    group_for,
+    remaining_issues,
+)
+from dozvon.subscriptions.rules.rows import (
+    _NUMBER,
+    CollectionFacts,
+    ExistingFacts,
+    Row,
+    RowCheck,
+    check_row,
+    check_rows,
+)
+from dozvon.subscriptions.rules.vocabulary import (
+    ACCELERATED,
+    ACTIVE,
+    BASE,
+    BOUGHT_ALL,
+    BOUGHT_SOME,
+    BUYING,
+    CANCELLED,
+    COLLECTION_CODE_MAX,
+    DAYS_PER_MONTH,
+    GREEN,
+    GROUP_ALIASES,
+    GROUPS,
+    LEAVING,
+    MAX_ISSUES,
+    MAX_ROWS,
+    NUMBER_MAX,
+    OUTCOMES,
+    PINK,
+    PLAN_ALIASES,
+    PLANS,
+    REFUND,
+    STATUSES,
+    STAYED,
+    UNTOUCHED,
+    WILL_THINK,
+)
+
+__all__ = [
+    "BASE",
+    "ACCELERATED",
+    "PLANS",
+    "UNTOUCHED",
+    "GREEN",
+    "PINK",
+    "GROUPS",
+    "ACTIVE",
+    "CANCELLED",
+    "STATUSES",
+    "STAYED",
+    "BOUGHT_SOME",
+    "BOUGHT_ALL",
+    "WILL_THINK",
+    "REFUND",
+    "OUTCOMES",
+    "LEAVING",
+    "BUYING",
+    "MAX_ROWS",
+    "NUMBER_MAX",
+    "COLLECTION_CODE_MAX",
+    "MAX_ISSUES",
+    "DAYS_PER_MONTH",
+    "PLAN_ALIASES",
+    "GROUP_ALIASES",
+    "check_plan_change",
+    "check_status",
+    "remaining_issues",
+    "capacity",
+    "group_for",
+    "check_group",
+    "ContactFacts",
+    "check_contact",
+    "check_decision",
+    "outcome_counts",
+    "text_of",
+    "parse_int",
+    "_DATE_FORMATS",
+    "parse_date",
+    "code_of",
+    "numbers_of",
+    "CollectionFacts",
+    "ExistingFacts",
+    "Row",
+    "RowCheck",
+    "_NUMBER",
+    "check_row",
+    "check_rows",
+]
