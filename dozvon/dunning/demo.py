@@ -17,395 +17,78 @@ of exhausted orders (DUN-8). Nothing is scheduled after `now`.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dozvon.automation.services import triggers_run
-from dozvon.calls.services import call_attempt_record
 from dozvon.catalog.models import Product
-from dozvon.core.phones import parse_phone
-from dozvon.customers.services import CustomerInput
-from dozvon.dunning import rules as dun
+from dozvon.dunning.demo_data import (
+    _LIST,
+    _SIGN_RU,
+    _SIGN_UK,
+    BANK_DETAILS_RU,
+    FAILED,
+    NO_NUMBER,
+    PAID,
+    PASSWORD,
+    PHONES,
+    PRODUCTS,
+    RU_FEMALE,
+    RU_MALE,
+    SLUG,
+    TALKED,
+    TRANSLIT,
+    TZ,
+    UA_FEMALE,
+    UA_MALE,
+    VOICEMAIL,
+    _person,
+    _phone,
+    _project,
+    _templates,
+    _user,
+)
+from dozvon.dunning.demo_replay import Replay, _days
 from dozvon.dunning.services import exhausted_clean_up
-from dozvon.messaging.models import MailSettings
-from dozvon.messaging.services import message_send_now, template_save
 from dozvon.orders import services as svc
-from dozvon.playbooks.models import Playbook
-from dozvon.projects.models import Membership, Project
+from dozvon.projects.models import Project
 
-SLUG = "pharmacy-demo"
-TZ = "Europe/Kyiv"
-PASSWORD = "demo"  # as every demo login (core/demo.py, README)
-
-PRODUCTS = [  # priced per tablet: the bonus is extra tablets (DUN-2)
-    ("SIL-100", "Силденафил 100 мг, таблетка", "38.00"),
-    ("TAD-20", "Тадалафил 20 мг, таблетка", "52.00"),
-    ("VAR-20", "Варденафил 20 мг, таблетка", "47.00"),
-    ("FIN-5", "Финастерид 5 мг, таблетка", "21.00"),
-    ("ORL-120", "Орлистат 120 мг, капсула", "29.00"),
-    ("MEL-3", "Мелатонин 3 мг, таблетка", "9.00"),
+__all__ = [
+    "BANK_DETAILS_RU",
+    "CANCEL_REASONS",
+    "CLEAN_UP_DAYS_AGO",
+    "FAILED",
+    "NO_NUMBER",
+    "PAID",
+    "PASSWORD",
+    "PHONES",
+    "PLAN",
+    "PRODUCTS",
+    "REASONS",
+    "RU_FEMALE",
+    "RU_MALE",
+    "SLUG",
+    "TALKED",
+    "TRANSLIT",
+    "TZ",
+    "UA_FEMALE",
+    "UA_MALE",
+    "VOICEMAIL",
+    "Replay",
+    "_LIST",
+    "_SIGN_RU",
+    "_SIGN_UK",
+    "_days",
+    "_intake",
+    "_person",
+    "_phone",
+    "_project",
+    "_script",
+    "_templates",
+    "_user",
+    "build_pharmacy_demo",
 ]
-
-UA_MALE = (
-    ["Тарас", "Олександр", "Богдан", "Андрій", "Василь", "Юрій", "Остап"],
-    ["Григорович", "Петрович", "Іванович", "Миколайович", "Степанович"],
-    ["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравчук", "Мельник", "Лисенко"],
-)
-UA_FEMALE = (
-    ["Олена", "Оксана", "Ганна", "Наталія", "Ірина", "Леся", "Софія"],
-    ["Петрівна", "Іванівна", "Миколаївна", "Василівна", "Андріївна"],
-    ["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравчук", "Мельник", "Литвин"],
-)
-RU_MALE = (
-    ["Иван", "Сергей", "Дмитрий", "Алексей", "Николай", "Михаил"],
-    ["Иванович", "Петрович", "Сергеевич", "Андреевич"],
-    ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Волков"],
-)
-RU_FEMALE = (
-    ["Мария", "Анна", "Елена", "Татьяна", "Ольга", "Юлия"],
-    ["Ивановна", "Сергеевна", "Андреевна", "Петровна"],
-    ["Иванова", "Смирнова", "Кузнецова", "Попова", "Соколова", "Волкова"],
-)
-TRANSLIT = str.maketrans(
-    {
-        **dict(zip("абвгдезийклмнопрстуфыэіїєґ", "abvgdeziyklmnoprstufyeiiig", strict=True)),
-        **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch", "ю": "yu"},
-        **{"я": "ya", "ё": "e", "ь": "", "ъ": "", "'": ""},
-    }
-)
-
-# Mobile numbers of the countries the pharmacy's customers order from: (prefix, digits
-# after it, weight). Every generated number is checked as X-4 checks it.
-PHONES = [
-    ("+38067", 7, 18),
-    ("+38050", 7, 12),
-    ("+38097", 7, 10),
-    ("+38093", 7, 8),
-    ("+7916", 7, 14),
-    ("+7701", 7, 6),  # Kazakhstan
-    ("+7777", 7, 4),
-    ("+37369", 6, 6),  # Moldova
-    ("+37378", 6, 4),
-    ("+4850", 7, 5),  # Poland
-    ("+4869", 7, 5),
-    ("+37529", 7, 4),  # Belarus
-]
-
-# Operators' comments, in Russian (DUN-6), each with a letter only Russian has
-FAILED = [
-    "Не берёт трубку, звонил со скайпа и с магны",
-    "Два вызова без ответа, с разных номеров",
-    "Занято, потом без ответа; звонил с двух линий, ещё попробую",
-    "Абонент не ответил ни разу, попробуем завтра ещё",
-    "Трубку не берёт уже который день, звонил с обеих линий",
-]
-TALKED = {
-    "promised_date": "Обещал оплатить к {date}, реквизиты у него есть",
-    "will_think": "Прочтёт письмо с бонусом и подумает",
-    "already_paid": "Говорит, что уже оплатил; попросили прислать квитанцию, ещё не получили",
-    "promised": "Обещал оплатить на этой неделе",
-    "refused": "Отказался от заказа, таблетки больше не нужны",
-    "duplicate": "Дубль: клиент оформил ещё один заказ",
-    "talk": "Поговорили: письмо получил, обещал оплатить на этой неделе",
-    "details": "Клиент просит письмо с реквизитами ещё раз",
-}
-NO_NUMBER = "Номер не существует, вызовы не проходят"
-VOICEMAIL = "Всегда автоответчик, только письма, звонки бесполезны"
-PAID = [
-    "Оплата поступила, платёж проверен",
-    "Клиент прислал квитанцию, оплата подтверждена банком, всё сходится",
-]
-
-BANK_DETAILS_RU = """Получатель: ООО «Аптека-Демо» (демо-реквизиты)
-ЕГРПОУ 00000000
-IBAN UA00 0000 0000 0000 0000 0000 0000 0 в АО «Демобанк», г. Киев
-Назначение платежа: оплата заказа № (номер заказа)"""
-
-_SIGN_RU = "\nС уважением,\n{{ shop_name }}\n"
-_SIGN_UK = "\nЗ повагою,\n{{ shop_name }}\n"
-_LIST = (
-    "{% for item in items %}{{ item.name }}: {{ item.quantity }} шт. × {{ item.price }} = "
-    "{{ item.line_total }}\n{% endfor %}"
-)
-
-
-def _templates() -> list[dict]:
-    """bank_details, bonus_offer (at the operator's %), final_bonus_offer (DUN-8: +25 %),
-    in Russian and Ukrainian."""
-    ru = {
-        "bank_details": (
-            "Реквизиты для оплаты",
-            "Заказ № {{ order_number }}: реквизиты для оплаты",
-            "Здравствуйте, {{ customer_name }}!\n\nВаш заказ № {{ order_number }} от "
-            "{{ order_date }} ждёт оплаты.\n\n" + _LIST + "Итого: {{ total }}\n\n"
-            "Оплатить можно в онлайн-банке или в кассе любого банка:\n{{ bank_details }}\n"
-            + _SIGN_RU,
-        ),
-        "bonus_offer": (
-            "Бонус за оплату",
-            "Бонус {{ bonus_percent }} % к заказу № {{ order_number }}",
-            "Здравствуйте, {{ customer_name }}!\n\nОплатите заказ № {{ order_number }} "
-            "({{ total }}), и мы положим в посылку ещё {{ bonus_units }} шт. бесплатно — "
-            "бонус {{ bonus_percent }} %.\n\nРеквизиты:\n{{ bank_details }}\n" + _SIGN_RU,
-        ),
-        "final_bonus_offer": (
-            "Последнее предложение",
-            "Последнее предложение: +25 % к заказу № {{ order_number }}",
-            "Здравствуйте, {{ customer_name }}!\n\nМы так и не получили оплату заказа "
-            "№ {{ order_number }}. Последнее предложение: оплатите {{ total }}, и мы добавим "
-            "{{ bonus_units }} шт. (+{{ bonus_percent }} %).\n\nРеквизиты:\n"
-            "{{ bank_details }}\n" + _SIGN_RU,
-        ),
-    }
-    uk = {
-        "bank_details": (
-            "Реквізити для оплати",
-            "Замовлення № {{ order_number }}: реквізити для оплати",
-            "Вітаємо, {{ customer_name }}!\n\nВаше замовлення № {{ order_number }} від "
-            "{{ order_date }} очікує на оплату.\n\n" + _LIST + "Разом: {{ total }}\n\n"
-            "Сплатити можна в онлайн-банкінгу або в касі будь-якого банку:\n"
-            "{{ bank_details }}\n" + _SIGN_UK,
-        ),
-        "bonus_offer": (
-            "Бонус за оплату",
-            "Бонус {{ bonus_percent }} % до замовлення № {{ order_number }}",
-            "Вітаємо, {{ customer_name }}!\n\nСплатіть замовлення № {{ order_number }} "
-            "({{ total }}), і ми додамо до посилки ще {{ bonus_units }} шт. безкоштовно — "
-            "бонус {{ bonus_percent }} %.\n\nРеквізити:\n{{ bank_details }}\n" + _SIGN_UK,
-        ),
-        "final_bonus_offer": (
-            "Остання пропозиція",
-            "Остання пропозиція: +25 % до замовлення № {{ order_number }}",
-            "Вітаємо, {{ customer_name }}!\n\nМи досі не отримали оплату замовлення "
-            "№ {{ order_number }}. Остання пропозиція: сплатіть {{ total }}, і ми додамо "
-            "{{ bonus_units }} шт. (+{{ bonus_percent }} %).\n\nРеквізити:\n"
-            "{{ bank_details }}\n" + _SIGN_UK,
-        ),
-    }
-    out = []
-    for language, texts in (("ru", ru), ("uk", uk)):
-        for code, (name, subject, body) in texts.items():
-            out.append(
-                {
-                    "code": code,
-                    "language": language,
-                    "name": name,
-                    "subject": subject,
-                    "body_text": body,
-                    "bonus_percent": 25 if code == "final_bonus_offer" else None,
-                }
-            )
-    return out
-
-
-# --- people, products, settings -----------------------------------------------------------
-
-
-def _user(username: str, **extra):
-    user, created = get_user_model().objects.get_or_create(username=username, defaults=extra)
-    if created:
-        user.set_password(PASSWORD)
-        user.save()
-    return user
-
-
-def _project(now: datetime):
-    project = Project.objects.create(
-        slug=SLUG,
-        name="Аптека-партнёр: неоплаченные заказы (демо)",
-        playbook=Playbook.objects.get(code="dun"),
-        time_zone=TZ,
-        currency="UAH",
-    )
-    people = {
-        "op1": _user("pharmacy-op1", first_name="Оксана", last_name="Дзвінка"),
-        "op2": _user("pharmacy-op2", first_name="Максим", last_name="Телефонов"),
-        "sup": _user("pharmacy-sup", first_name="Ірина", last_name="Старша", is_staff=True),
-        "partner": _user("partner", first_name="Сайт", last_name="Партнёра"),
-    }
-    for key, role in (("op1", "operator"), ("op2", "operator"), ("sup", "supervisor")):
-        Membership.objects.create(user=people[key], project=project, role=role)
-    Membership.objects.create(user=people["partner"], project=project, role="integration")
-    for sku, name, price in PRODUCTS:
-        Product.objects.create(
-            project=project,
-            sku=sku,
-            name=name,
-            price=Decimal(price),
-            max_discount_percent=Decimal("10"),
-        )
-    MailSettings.objects.create(
-        project=project, sender_name="Аптека-Демо", bank_details=BANK_DETAILS_RU
-    )
-    for spec in _templates():
-        template_save(project=project, actor=people["sup"], now=now, **spec)
-    return project, people
-
-
-def _phone(rng: random.Random) -> str:
-    prefixes = [p for p, _, w in PHONES for _ in range(w)]
-    while True:
-        prefix = rng.choice(prefixes)
-        digits = dict((p, n) for p, n, _ in PHONES)[prefix]
-        number = prefix + "".join(str(rng.randint(0, 9)) for _ in range(digits))
-        if parse_phone(number).valid:
-            return number
-
-
-def _person(rng: random.Random, n: int, with_email: bool) -> CustomerInput:
-    names = rng.choice((UA_MALE, UA_FEMALE) if rng.random() < 0.6 else (RU_MALE, RU_FEMALE))
-    first, patronymic, last = (rng.choice(part) for part in names)
-    login = f"{first.lower().translate(TRANSLIT)}.{last.lower().translate(TRANSLIT)}{n}"
-    return CustomerInput(
-        name=f"{last} {first} {patronymic}",
-        phone=_phone(rng),
-        email=f"{login}@example.com" if with_email else "",
-    )
-
-
-# --- the replay -----------------------------------------------------------------------------
-
-
-@dataclass
-class Replay:
-    """The days from the oldest order to `now`: scheduled work, run in time order."""
-
-    project: Project
-    people: dict
-    rng: random.Random
-    now: datetime
-    events: list[tuple[datetime, int, Callable[[], object]]] = field(default_factory=list)
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(TZ)
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.zone).date()
-
-    @property
-    def last_day(self) -> date:
-        """The last full working day (yesterday): today's work is only partly done."""
-        return self.today - timedelta(days=1)
-
-    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(day, time(hour, minute), tzinfo=self.zone)
-
-    def schedule(self, moment: datetime, fn: Callable[[], object]) -> None:
-        if moment < self.now:
-            self.events.append((moment, len(self.events), fn))
-
-    def run(self) -> None:
-        for _, _, fn in sorted(self.events, key=lambda e: (e[0], e[1])):
-            fn()
-        self.events.clear()
-
-    def operator(self):
-        return self.people[self.rng.choice(("op1", "op2"))]
-
-    # one order's work on one day, as one scheduled step ---------------------------------
-
-    def call(self, order, when, line, result, who):
-        call_attempt_record(
-            order_id=order.pk,
-            actor=who,
-            result=result,
-            line=line,
-            started_at=when,
-            duration_s=75 if result == "answered" else 0,
-            now=when,
-        )
-
-    def comment(self, order, when, text, who):
-        svc.order_add_comment(order_id=order.pk, actor=who, text=text, now=when)
-
-    def failed_calls(self, order, day: date, then=None, *, first=None):
-        """DUN-7: Skype, then Magna more than 2 h later, no answer; the comment; `then`."""
-        who = self.operator()
-        start = self.at(day, 9, self.rng.randint(0, 50))
-
-        def work():
-            lines = ["skype", "magna"]
-            self.rng.shuffle(lines)
-            self.call(order, start, lines[0], "no_answer", who)
-            second = start + timedelta(hours=2, minutes=self.rng.randint(5, 40))
-            self.call(order, second, lines[1], self.rng.choice(["no_answer", "busy"]), who)
-            after = second + timedelta(minutes=3)
-            self.comment(order, after, first or self.rng.choice(FAILED), who)
-            if then is not None:
-                then(after + timedelta(minutes=2), who)
-
-        self.schedule(start, work)
-
-    def talk(self, order, day: date, text: str, then=None):
-        """A conversation (DUN-7: then its comment is enough); `then`."""
-        who = self.operator()
-        start = self.at(day, 10, self.rng.randint(0, 50))
-
-        def work():
-            self.call(order, start, self.rng.choice(["skype", "magna"]), "answered", who)
-            after = start + timedelta(minutes=4)
-            self.comment(order, after, text, who)
-            if then is not None:
-                then(after + timedelta(minutes=2), who)
-
-        self.schedule(start, work)
-
-    def email(self, order, template: str, percent: int | None = None):
-        """Send an email after the step (none for a customer without an address)."""
-
-        def send(when, who):
-            if not order.customer.email:
-                return
-            message_send_now(
-                order_id=order.pk, template=template, bonus_percent=percent, actor=who, now=when
-            )
-
-        return send
-
-    def bonus(self, order, entered: date, day: date):
-        """DUN-2: the week's bonus, now and then the 25 % offered from the first call."""
-        week = dun.work_week(entered, day)
-        percent = 25 if self.rng.random() < 0.2 else dun.bonus_percent(week) or 25
-        return self.email(order, "bonus_offer", percent)
-
-    def outcome(self, order, code: str, comment: str, **inputs):
-        def save(when, who):
-            svc.order_apply_outcome(
-                order_id=order.pk,
-                actor=who,
-                code=code,
-                comment=comment,
-                inputs=inputs,
-                now=when,
-            )
-
-        return save
-
-    def paid(self, order, day: date):
-        sup = self.people["sup"]
-        when = self.at(day, 16, self.rng.randint(0, 50))
-        self.schedule(
-            when,
-            lambda: svc.order_apply_outcome(
-                order_id=order.pk, actor=sup, code="paid", comment=self.rng.choice(PAID), now=when
-            ),
-        )
-
-
-def _days(first: date, last: date, k: int, rng: random.Random) -> list[date]:
-    """`k` distinct days in [first, last], in order (fewer when the range is short)."""
-    span = (last - first).days + 1
-    if span <= 0:
-        return []
-    return sorted(first + timedelta(days=d) for d in rng.sample(range(span), min(k, span)))
 
 
 # States and how many orders each: (state, count, days since creation).
