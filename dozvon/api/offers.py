@@ -5,20 +5,39 @@ services and selectors; a handler parses, calls one of them and renders."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Any
+from datetime import date
+from typing import Any
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from dozvon.api.fields import Amount, Day, Strict
-from dozvon.api.schemas import Code, Comment, DetailOut, PhoneIn, responses
+from dozvon.api.fields import Day
+
+# the shapes live in offer_schemas; re-exported here
+from dozvon.api.offer_schemas import AdjustmentIn as AdjustmentIn
+from dozvon.api.offer_schemas import AdjustmentOut as AdjustmentOut
+from dozvon.api.offer_schemas import AdjustmentsQuery as AdjustmentsQuery
+from dozvon.api.offer_schemas import CampaignIn as CampaignIn
+from dozvon.api.offer_schemas import CampaignOut as CampaignOut
+from dozvon.api.offer_schemas import Codes as Codes
+from dozvon.api.offer_schemas import DecisionIn as DecisionIn
+from dozvon.api.offer_schemas import EligibilityIn as EligibilityIn
+from dozvon.api.offer_schemas import ExcludedOut as ExcludedOut
+from dozvon.api.offer_schemas import InteractionOffersOut as InteractionOffersOut
+from dozvon.api.offer_schemas import KpiQuery as KpiQuery
+from dozvon.api.offer_schemas import KpiRowOut as KpiRowOut
+from dozvon.api.offer_schemas import LoadOut as LoadOut
+from dozvon.api.offer_schemas import NumberOffersOut as NumberOffersOut
+from dozvon.api.offer_schemas import OfferOut as OfferOut
+from dozvon.api.offer_schemas import Priority as Priority
+from dozvon.api.offer_schemas import ResponseIn as ResponseIn
+from dozvon.api.offer_schemas import ResponseOut as ResponseOut
+from dozvon.api.offer_schemas import Tariff as Tariff
+from dozvon.api.schemas import DetailOut, responses
 from dozvon.api.serializers import iso
 from dozvon.core import clock, limits
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.customers.services import phone_key
 from dozvon.interactions.selectors import interaction_get
-from dozvon.offers import rules
 from dozvon.offers import selectors as sel
 from dozvon.offers.models import Adjustment, Campaign, LostSale, OfferCheck, OfferResponse
 from dozvon.offers.services import (
@@ -33,168 +52,6 @@ from dozvon.projects.access import READ, SUPERVISE, ensure_can, project_for
 router = Router()
 
 TAGS = ["offers"]
-Tariff = Annotated[str, Field(max_length=rules.TARIFF_MAX)]
-Codes = Annotated[list[Tariff], Field(max_length=rules.LIST_MAX)]
-Priority = Annotated[int, Field(ge=1, le=rules.PRIORITY_MAX)]
-
-
-# --- shapes -------------------------------------------------------------------------------
-
-
-class CampaignIn(Strict):
-    code: Code = Field(description="The campaign's code, unique in the project: `INBA`.")
-    name: Annotated[str, Field(max_length=limits.PRODUCT_NAME)]
-    priority: Priority = Field(description="1 is offered first (NBO-1).")
-    starts_on: Day = Field(description="First day the offer is made.")
-    ends_on: Day | None = Field(None, description="Last day; none: until further notice.")
-    script: Comment = Field("", description="What the operator says.")
-    excluded_tariffs: Codes = Field(
-        default_factory=list, description="NBO-4: numbers on these tariffs never get it."
-    )
-    excluded_services: Codes = Field(
-        default_factory=list, description="NBO-4: nor numbers with any of these services."
-    )
-
-
-class EligibilityIn(Strict):
-    phone: PhoneIn = Field(description="The subscriber number (CTN), any format (X-4).")
-    offer: Code = Field(description="A campaign code of the project.")
-    priority: Priority | None = Field(None, description="For this number; none: the campaign's.")
-    tariff: Tariff = Field("", description="The number's tariff (NBO-4 exclusions).")
-    services: Codes = Field(default_factory=list, description="The number's services (NBO-4).")
-
-
-class LoadOut(Schema):
-    created: int
-    updated: int
-    unchanged: int = Field(description="Rows already loaded as given (a re-load is harmless).")
-
-
-class CampaignOut(Schema):
-    code: str
-    name: str
-    priority: int
-    starts_on: date
-    ends_on: date | None
-    script: str
-    excluded_tariffs: list[str]
-    excluded_services: list[str]
-    active: bool = Field(description="Running today (the project's date).")
-
-
-class OfferOut(Schema):
-    offer: str
-    name: str
-    priority: int
-    rank: int = Field(description="1: the first by priority.")
-    script: str
-
-
-class ExcludedOut(Schema):
-    offer: str
-    name: str
-    why: str = Field(description="`tariff` or `service` (NBO-4).")
-    value: str = Field(description="The number's excluded tariff or service.")
-
-
-class NumberOffersOut(Schema):
-    phone: str
-    date: date
-    may_offer: bool = Field(description="False for a second-line operator (NBO-3).")
-    eligible: list[OfferOut] = Field(description="Active offers by priority (NBO-1).")
-    excluded: list[ExcludedOut] = Field(description="Active offers not to make (NBO-4).")
-
-
-class ResponseIn(Strict):
-    response: Annotated[str, Field(max_length=8)] = Field(
-        description="`yes` (NBO-2: only `no` or `think` may become `yes`)."
-    )
-
-
-class ResponseOut(Schema):
-    interaction: int
-    offer: str
-    response: str
-    rank: int
-    was_first: bool = Field(description="The number's first offer by priority (NBO-1).")
-    operator: str | None
-    at: datetime
-    changed_at: datetime | None
-
-
-class InteractionOffersOut(Schema):
-    interaction: int
-    checked: bool = Field(description="Whether the offers of the interaction were recorded.")
-    eligible: list[str]
-    excluded: list[dict[str, Any]]
-    offers: list[ResponseOut]
-    lost_sale: bool
-    lost_reason: str
-
-
-class AdjustmentIn(Strict):
-    category: Annotated[str, Field(max_length=16)] = Field(
-        description="`compensation`, `discount`, `promo_credit` or `technological`."
-    )
-    amount: Amount
-    reason: Annotated[str, Field(max_length=rules.REASON_MAX)]
-    campaign: Code | None = Field(None, description="The campaign the adjustment is for.")
-    subject: Annotated[str, Field(max_length=rules.SUBJECT_MAX)] | None = Field(
-        None, description='The interaction\'s short subject line; default "credit for <campaign>".'
-    )
-    comment: Comment = Field("", description="The details (required, NBO-6).")
-    customer_agreed: bool = True
-    idempotency_key: Annotated[str, Field(max_length=100)] | None = Field(
-        None, description="Or the `Idempotency-Key` header; default: the content."
-    )
-
-
-class AdjustmentOut(Schema):
-    id: int
-    project: str
-    interaction: int
-    phone: str
-    category: str
-    amount: str
-    currency: str
-    reason: str
-    campaign: str | None
-    subject: str
-    comment: str
-    state: str = Field(description="`pending`, `applied` or `rejected`.")
-    created_at: datetime
-    decided_at: datetime | None
-    external_ref: str
-
-
-class DecisionIn(Strict):
-    state: Annotated[str, Field(max_length=8)] = Field(description="`applied` or `rejected`.")
-    note: Comment = ""
-    external_ref: Annotated[str, Field(max_length=limits.EXTERNAL_ID)] = ""
-
-
-class AdjustmentsQuery(Schema):
-    state: Annotated[str, Field(max_length=8)] | None = Field(
-        None, description="`pending`, `applied` or `rejected`."
-    )
-
-
-class KpiQuery(Schema):
-    start: Day = Field(alias="from")
-    end: Day = Field(alias="to")
-
-
-class KpiRowOut(Schema):
-    day: date
-    operator: int | None
-    operator_name: str
-    campaign: str
-    eligible: int
-    voiced: int
-    yes: int
-    realized_share: Decimal
-    yes_conversion: Decimal
-    target: Decimal
 
 
 # --- serializers --------------------------------------------------------------------------
@@ -251,6 +108,19 @@ def adjustment_out(a: Adjustment) -> dict[str, Any]:
 # --- campaigns and eligibility (NBO-1, NBO-4) ---------------------------------------------
 
 
+def _load_rows(request, slug: str, payload, load) -> dict[str, Any]:
+    """The two loads (campaigns, numbers' offers): the payload's rows through one load
+    service of the project, all or nothing; its counts as the answer."""
+    project = project_for(request.auth, slug)
+    result = load(
+        project=project,
+        rows=[p.model_dump() for p in payload],
+        actor=request.auth,
+        now=clock.now(),
+    )
+    return result.as_dict()
+
+
 @router.post(
     "/projects/{slug}/offers",
     tags=TAGS,
@@ -258,14 +128,7 @@ def adjustment_out(a: Adjustment) -> dict[str, Any]:
     summary="Load campaigns by `code` (created or updated; all or nothing)",
 )
 def load_campaigns(request, slug: str, payload: list[CampaignIn]):
-    project = project_for(request.auth, slug)
-    result = campaigns_load(
-        project=project,
-        rows=[p.model_dump() for p in payload],
-        actor=request.auth,
-        now=clock.now(),
-    )
-    return result.as_dict()
+    return _load_rows(request, slug, payload, campaigns_load)
 
 
 @router.get(
@@ -292,14 +155,7 @@ def list_campaigns(request, slug: str):
     summary="Load numbers' offers by (phone, offer); idempotent",
 )
 def load_eligibility(request, slug: str, payload: list[EligibilityIn]):
-    project = project_for(request.auth, slug)
-    result = eligibility_load(
-        project=project,
-        rows=[p.model_dump() for p in payload],
-        actor=request.auth,
-        now=clock.now(),
-    )
-    return result.as_dict()
+    return _load_rows(request, slug, payload, eligibility_load)
 
 
 @router.get(

@@ -4,8 +4,6 @@ result, adding an item or a comment, giving the order back."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -13,278 +11,38 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dozvon.calls.models import CallResult
-from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
-from dozvon.customers.models import CustomerType, Gender
-from dozvon.delivery.models import DeliveryMethod
-from dozvon.dunning import selectors as dun_sel
-from dozvon.dunning.rules import POSTPONE_REASONS
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
-from dozvon.orders.fields import BY_NAME, Store, address_parts, declared, writable_by
+from dozvon.orders.fields import Store
 from dozvon.orders.services.outcomes import order_reopen as reopen
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import (
-    has_role,
-    is_supervising,
-    projects_for,
-    role_of,
-)
 from dozvon.queues import services as queue_svc
-from dozvon.queues.selectors import claim_idle
+
+# the card's context (what the template shows) lives in card_context; re-exported here
+from dozvon.web.card_context import CARD_CUSTOMER as CARD_CUSTOMER
+from dozvon.web.card_context import DEFAULT_EDIT as DEFAULT_EDIT
+from dozvon.web.card_context import DUN as DUN
+from dozvon.web.card_context import DUN_EDIT as DUN_EDIT
+from dozvon.web.card_context import EDIT as EDIT
+from dozvon.web.card_context import HOTKEYS as HOTKEYS
+from dozvon.web.card_context import _choices as _choices
+from dozvon.web.card_context import _days_select as _days_select
+from dozvon.web.card_context import _dun_panel as _dun_panel
+from dozvon.web.card_context import _model_choices as _model_choices
+from dozvon.web.card_context import card_context as card_context
+from dozvon.web.card_context import edit_decls as edit_decls
+from dozvon.web.card_context import postpone_days as postpone_days
+from dozvon.web.card_context import reasons_of as reasons_of
 from dozvon.web.errors import domain_errors
 from dozvon.web.forms import (
-    PAYMENT_LABELS,
-    field_spec,
-    form_values,
     parse_discount,
     parse_edit,
     parse_int,
     parse_outcome,
 )
-from dozvon.web.loop import auto_next_on, back_to_card, came_from, next_order
-from dozvon.web.views import _queues
-
-# COD-12, X-3: what the operator checks and fills on the card, with the delivery address.
-CARD_CUSTOMER = tuple(
-    BY_NAME[n]
-    for n in ("surname", "first_name", "patronymic", "gender", "email", "extra_phones", "type")
-)
-EDIT = "__edit__"
-DUN = "__dun__"  # a refusal of the DUN panel's emails (DUN-4), shown in the panel
-DEFAULT_EDIT = (*CARD_CUSTOMER, BY_NAME["delivery_address"])
-# DUN-4: the phone, the email, the payer's and the recipient's address (and the name)
-DUN_EDIT = (
-    "surname",
-    "first_name",
-    "patronymic",
-    "phone",
-    "email",
-    "extra_phones",
-    "payer_address",
-    "recipient_address",
-)
-# Alt+<key> opens a result: digits first, then letters (never T or N: take next, no answer)
-HOTKEYS = (*"123456789", "0", *"QWERYUIOPASDFGHJKL")
-
-
-def _model_choices(decl) -> list[tuple[str, str]]:
-    if decl.choices == "genders":
-        return [(c, str(label)) for c, label in Gender.choices]
-    if decl.choices == "customer_types":
-        return [(c, str(label)) for c, label in CustomerType.choices]
-    return []
-
-
-def reasons_of(outcome) -> list[str]:
-    """The reasons an outcome accepts: the `allowed` of its check on `reason`, else the
-    postponement reasons of DUN-5."""
-    for check in outcome.checks if outcome is not None else ():
-        if check.params.get("field") == "reason" and check.params.get("allowed"):
-            return list(check.params["allowed"])
-        if check.name == "postpone_rules":
-            return list(POSTPONE_REASONS)
-    return []
-
-
-def edit_decls(pb):
-    """The fields the card's edit form shows: the playbook's `settings.edit_fields`, else
-    DUN-4's for a playbook with a worklist, else the customer and the delivery address."""
-    names = pb.settings.get("edit_fields") or (DUN_EDIT if dun_sel.is_dunning(pb) else ())
-    decls = tuple(
-        BY_NAME[n]
-        for n in names
-        if n in BY_NAME and BY_NAME[n].edit and BY_NAME[n].store in (Store.CUSTOMER, Store.ORDER)
-    )
-    return decls or DEFAULT_EDIT
-
-
-def postpone_days(outcome) -> tuple[int, int] | None:
-    """DUN-5: (default days, most days) of an outcome checked by `postpone_rules`: its
-    days are chosen from a list, the default preselected."""
-    for check in outcome.checks if outcome is not None else ():
-        if check.name == "postpone_rules":
-            return int(check.params.get("default_days", 7)), int(
-                check.params.get("other_max_days", 21)
-            )
-    return None
-
-
-def _days_select(spec: dict, outcome, typed: bool) -> None:
-    bounds = postpone_days(outcome)
-    if spec["name"] != "days" or bounds is None:
-        return
-    default, most = bounds
-    spec["widget"] = "select"
-    spec["choices"] = [(str(n), str(n)) for n in range(1, most + 1)]
-    if not typed:
-        spec["value"] = str(default)
-
-
-def _dun_panel(request, order, pb, items, now, errors, open_outcome):
-    """The DUN panel (DUN-2, DUN-4): week, tier, units, the emails' refusals."""
-    if not dun_sel.is_dunning(pb):
-        return None
-    panel = dun_sel.order_panel(order, now=now, items=items)
-    return {
-        "panel": panel,
-        "errors": [m for msgs in errors.values() for m in msgs] if open_outcome == DUN else [],
-        "percents": panel.bonus.allowed,
-        "contacts": panel.emails + panel.calls,
-        "worklist": dun_sel.WORKLIST,
-    }
-
-
-def _choices(decl, pb, outcome, lang, project=None) -> list[tuple[str, str]]:
-    """The allowed values of a declared list field: the playbook's (problems of this
-    outcome, payment methods) or the model's."""
-    if decl.choices == "problems":
-        return [(p, pb.problems[p].get(lang)) for p in outcome.problems]
-    if decl.choices == "reasons":  # DUN-4/5: the reasons the outcome's checks accept
-        allowed = reasons_of(outcome)
-        return [(r, pb.problems[r].get(lang) if r in pb.problems else r) for r in allowed]
-    if decl.choices == "delivery_methods":
-        return [
-            (m.code, m.name(lang))
-            for m in DeliveryMethod.objects.filter(project=project, is_active=True)
-        ]
-    if decl.choices == "payment_methods":
-        return [(m, _(PAYMENT_LABELS.get(m, m))) for m in pb.payment_methods]
-    return []
-
-
-def card_context(request, order, *, errors=None, values=None, open_outcome=""):
-    now = clock.now()
-    project = order.project
-    pb = playbook_def(project.playbook)
-    lang = get_language()
-    tz = project.time_zone
-    errors = errors or {}
-    parts = address_parts(pb.settings)
-    phones = list(order.customer.phones.all())
-    editable = edit_decls(pb)
-    stored = {
-        **form_values(order, declared(Store.ORDER, outcome=True)),
-        **form_values(order.customer, CARD_CUSTOMER),
-        **form_values(order.customer, [d for d in editable if d.store == Store.CUSTOMER]),
-        "extra_phones": ", ".join(p.phone for p in phones if not p.is_main),
-    }
-    values = dict(values or {}) or stored
-    edit_values = values if open_outcome == EDIT else stored
-    outcomes = [
-        {
-            "code": o.code,
-            "name": o.names.get(lang),
-            "rule": o.rule,
-            "group": pb.statuses[o.status].group,
-            "fields": [
-                field_spec(
-                    BY_NAME[f],
-                    values
-                    if open_outcome == o.code
-                    else {k: v for k, v in values.items() if k != "comment"},
-                    choices=_choices(BY_NAME[f], pb, o, lang, project),
-                    errors=(errors if open_outcome == o.code else {}).get(f, []),
-                    required=f in o.requires,
-                    parts=parts,
-                )
-                for f in pb.form_fields(o)
-            ],
-        }
-        for o in pb.outcomes.values()
-        if has_role(request.user, project, o.roles)
-    ]
-    for outcome, key in zip(outcomes, HOTKEYS, strict=False):
-        outcome["hotkey"] = key
-        for spec in outcome["fields"]:  # DUN-5: days from a list, 7 preselected
-            typed = open_outcome == outcome["code"] and bool(values.get("days"))
-            _days_select(spec, pb.outcomes[outcome["code"]], typed)
-    groups = [
-        {"name": names.get(lang), "outcomes": [o for o in outcomes if o["group"] == code]}
-        for code, names in pb.groups.items()
-    ]
-    used = {
-        f
-        for spec in outcomes
-        if spec["code"] == open_outcome
-        for f in [x["name"] for x in spec["fields"]]
-    }
-    general = [
-        m
-        for field, msgs in errors.items()
-        if field not in used | {"calls"} and open_outcome != DUN
-        for m in msgs
-    ]
-    items = list(order.items.all())
-    timeline = [
-        {"entry": e, "text": order_sel.timeline_text(e, pb)}
-        for e in order_sel.order_timeline(order)
-    ]
-    status_names = {s.code: s.names.get(lang) for s in pb.statuses.values()}
-    return {
-        "order": order,
-        "project": project,
-        "projects": projects_for(request.user).order_by("name"),
-        "customer": order.customer,
-        "phones": phones,
-        "other_orders": [
-            {"order": o, "status": status_names.get(o.status, o.status)}
-            for o in order_sel.order_other_orders(order)[:20]
-        ],
-        "items": items,
-        "products": Product.objects.filter(project=project, is_active=True).order_by("name"),
-        "closing_script": order_sel.closing_script(order),
-        "timeline": timeline,
-        "queue": next(
-            (
-                q.names.get(lang)
-                for q in pb.queues
-                if q.code == order_sel.order_queue_code(order, now=now)
-            ),
-            None,
-        ),
-        "status_name": status_names.get(order.status, order.status),
-        "problem_name": pb.problems[order.problem].get(lang)
-        if order.problem in pb.problems
-        else order.problem,
-        "call_results": CallResult.choices,
-        "outcomes": outcomes,
-        "outcome_groups": [g for g in groups if g["outcomes"]],
-        "open_outcome": open_outcome,
-        "errors": errors,
-        "general_errors": general,
-        "call_errors": errors.get("calls", []),
-        "claimed_by_me": order.claimed_by_id == request.user.pk,
-        "edit_fields": [
-            field_spec(
-                d,
-                edit_values,
-                choices=_model_choices(d),
-                errors=(errors if open_outcome == EDIT else {}).get(d.name, []),
-                parts=parts,
-            )
-            for d in editable
-            if writable_by(d, role_of(request.user, project))
-        ],
-        "edit_open": open_outcome == EDIT,
-        "closed": bool(getattr(pb.statuses.get(order.status), "final", False)),
-        "may_reopen": is_supervising(request.user, project),
-        "delivery_method_name": dict(
-            _choices(BY_NAME["delivery_method"], pb, None, lang, project)
-        ).get(order.delivery_method, order.delivery_method),
-        "split_line": "entrance" in parts,  # SHOP-7: one line, then split into fields
-        "claim_idle_s": int(claim_idle(project).total_seconds()),
-        "came_from": came_from(request, pb),
-        "auto_next": auto_next_on(request),
-        "one_key_no_answer": bool(pb.settings.get("failed_call_outcome")),
-        "queues": _queues(project, now, request.user),
-        "local_tz": ZoneInfo(tz),
-        "dun": _dun_panel(request, order, pb, items, now, errors, open_outcome),
-        # DUN-7/X-8: the caller lines a call is made from
-        "caller_lines": tuple(pb.settings.get("caller_lines", ())),
-    }
+from dozvon.web.loop import back_to_card, came_from, next_order
 
 
 def _errors(violations: list[Violation]) -> dict[str, list[str]]:
