@@ -218,6 +218,25 @@ def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
 
 
 @router.post(
+    "/orders/{order_id}/reopen",
+    tags=["orders"],
+    response=responses({200: s.OrderOut}, body=True),
+    summary="X-7: a supervisor reopens a closed order (back to the first status, handed out)",
+)
+def reopen(request, order_id: int, payload: s.ReopenIn):
+    # the service checks access as it locks the order: 404 outside the caller's projects,
+    # 403 for anyone but the project's supervisor, 422 for an open order or no reason
+    order_svc.order_reopen(
+        order_id=order_id,
+        actor=request.auth,
+        comment=payload.reason,
+        now=clock.now(),
+        reason_field="reason",
+    )
+    return order_response(order_id, request)
+
+
+@router.post(
     "/orders/{order_id}/comments",
     tags=["orders"],
     response=responses({201: s.TimelineOut}, body=True),

@@ -347,3 +347,9 @@ class OutcomeIn(DeliveryFields, OutcomeInputs, Strict):
 
 class CommentIn(Schema):
     text: Comment
+
+
+class ReopenIn(Schema):
+    """X-7: why a supervisor opens a closed order again (required, in the timeline)."""
+
+    reason: Comment

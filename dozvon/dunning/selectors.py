@@ -11,7 +11,7 @@ index, then only those rows (orders.selectors.page_of).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -105,6 +105,13 @@ class WorklistFilter:
         """The preset filter (any page size): its count is the count to process today."""
         return self == WorklistFilter(per_page=self.per_page)
 
+    @property
+    def searches_everything(self) -> bool:
+        """X-4: a search from the preset worklist finds the order wherever it is (paid,
+        cancelled, postponed to next week, not in the worklist yet); choosing a filter
+        narrows it again."""
+        return bool(self.q) and replace(self, q="").is_preset
+
     def query(self, **changes) -> str:
         """The filter as a query string (pages keep it)."""
         values = {**asdict(self), **changes}
@@ -146,6 +153,8 @@ def _reached() -> Exists:
 def worklist_orders(project, f: WorklistFilter, *, now: datetime) -> QuerySet[Order]:
     """The orders of the filter, newest first (DUN-3), unread."""
     pb = playbook_def(project.playbook)
+    if f.searches_everything:
+        f = replace(f, status=STATUS_ALL, scope=SCOPE_ALL, due=DUE_ALL)
     group, status = None, None
     if f.status.startswith(GROUP):
         group = f.status[len(GROUP) :]

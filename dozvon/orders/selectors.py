@@ -129,16 +129,23 @@ def order_list(
 
 
 def _search(project, q: str) -> Q:
-    """X-4 `q`: a name (when it has a letter), an order id or external id (digits), a phone
-    (five digits or more); punctuation alone is matched literally, never as everything."""
+    """X-4 `q`: the partner's order number (`external_id`, as typed or in capitals: the
+    project's unique index), our order number (digits, or `#` and digits), a phone in any
+    format (five digits or more, through the phones' index), or a name — every word, in
+    any order (when it has a letter; a filter on the project's orders, which also matches
+    the start of a partner's number there). Punctuation alone
+    is matched literally, never as everything."""
     if not any(ch.isalnum() for ch in q):
         return Q(name_key__contains=q)
-    cond = Q(pk__in=[])
+    cond = Q(external_id__in=sorted({q, q.upper()}))
     if any(ch.isalpha() for ch in q):  # digits alone never search names
         words = order_rules.name_key(q).split()  # every word, in any order
         cond |= functools.reduce(operator.and_, (Q(name_key__contains=w) for w in words))
-    if q.isdigit():
-        cond |= Q(pk=int(q)) | Q(external_id=q)
+        if len(q) >= 4 and " " not in q:  # "PH-2400…": a prefix, on the same pass
+            cond |= Q(external_id__startswith=q.upper())
+    number = q.removeprefix("#").strip()
+    if number.isdigit() and len(number) <= 18:
+        cond |= Q(pk=int(number))
     if sum(ch.isdigit() for ch in q) >= 5 and (variants := phone_search_variants(q)):
         # resolved first: a short list of ids lets PostgreSQL OR index scans together
         # instead of walking the project's orders newest first through a subplan

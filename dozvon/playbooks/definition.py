@@ -164,6 +164,15 @@ class PlaybookDef:
         return bucket if any(q.bucket == bucket for q in self.queues) else ""
 
     @property
+    def reopen_bucket(self) -> str:
+        """The queue a reopened order (X-7) waits in: the intake queue, or — for a playbook
+        whose orders enter their queue later (DUN-1: the worklist after 7 days, once) —
+        its first queue that hands orders out, so a reopened order is worked again."""
+        if self.intake_bucket:
+            return self.intake_bucket
+        return next((q.bucket for q in self.queues if q.callable and q.bucket), "")
+
+    @property
     def payment_methods(self) -> tuple[str, ...]:
         """X-5/SHOP-7: the payment methods this playbook's orders may carry."""
         return tuple(self.settings.get("payment", {}).get("methods", ()))

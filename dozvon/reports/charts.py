@@ -6,6 +6,7 @@ differ by dash so a black-and-white print still reads."""
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -99,8 +100,15 @@ def _axes(
     return out
 
 
+EMPTY_LINE = 60  # characters of an empty chart's message per line: it fits the frame
+
+
 def empty(title: str, message: str) -> SafeString:
-    return _frame(title, [_text(W / 2, H / 2 - 20, message, cls="empty")], height=H - 40)
+    """The chart's frame with its message, wrapped so that no line runs past the frame."""
+    lines = textwrap.wrap(message, EMPTY_LINE) or [""]
+    top = H / 2 - 20 - 9 * (len(lines) - 1)
+    texts = [_text(W / 2, top + 18 * i, line, cls="empty") for i, line in enumerate(lines)]
+    return _frame(title, texts, height=H - 40)
 
 
 def line_chart(

@@ -122,7 +122,12 @@ class Report:
     default_group_by: str = OPERATOR
     playbooks: tuple[str, ...] = ()  # empty: every playbook
     extra_keys: tuple[Column, ...] = ()  # key columns after the grouping's (a campaign)
+    # what the figures mean: a text, or a function of the project when it depends on the
+    # playbook (no approval note where nobody approves, inbound contacts where they count)
     description: Any = ""
+
+    def describe(self, project) -> Any:
+        return self.description(project) if callable(self.description) else self.description
 
     def available(self, project) -> bool:
         return not self.playbooks or project.playbook.code in self.playbooks
@@ -216,6 +221,7 @@ class Result:
     group_by: str
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    description: Any = ""  # what the figures mean for this project's playbook
 
 
 def run(project, report: Report, start: date, end: date, group_by: str) -> Result:
@@ -226,4 +232,5 @@ def run(project, report: Report, start: date, end: date, group_by: str) -> Resul
         group_by=group_by,
         columns=report.all_columns(project, group_by),
         rows=report.rows(project, start, end, group_by),
+        description=report.describe(project),
     )

@@ -57,6 +57,19 @@ def has_gifts(project) -> bool:
     return Product.objects.filter(project=project, max_discount_percent__gte=100).exists()
 
 
+def works_inbound(pb: PlaybookDef) -> bool:
+    """The playbook's operators record inbound contacts (interactions): it declares the
+    subscriptions (SUB) or offers (NBO) line of work in its settings."""
+    return any(pb.settings.get(kind) for kind in ("subscriptions", "offers"))
+
+
+def approval_applies(pb: PlaybookDef) -> bool:
+    """The approval figures (COD's confirmations: approval rate, average check, upsells)
+    mean something: operators can close an order as a success, and their work is calling
+    orders — not inbound contacts, whose own report says how they went (SUB-6, NBO-5)."""
+    return approval_groups(pb).usable and not works_inbound(pb)
+
+
 def operator_names(ids: Iterable[int]) -> dict[int, str]:
     """Operators by full name (the login when no name is set); 0 is nobody."""
     ids = {i for i in ids if i}
@@ -127,8 +140,10 @@ def playbook_names(pb: PlaybookDef) -> Names:
 
 
 def operators_columns(project, group_by: str) -> list[Column]:
-    groups = approval_groups(playbook_def(project.playbook))
+    pb = playbook_def(project.playbook)
+    inbound = [Column("interactions", _("Inbound contacts"), INT)] if works_inbound(pb) else []
     columns = [
+        *inbound,
         Column("calls", _("Calls"), INT),
         Column("contacts", _("Contacts"), INT),
         Column("contact_rate", _("Reached"), PERCENT),
@@ -136,7 +151,7 @@ def operators_columns(project, group_by: str) -> list[Column]:
         Column("orders_worked", _("Orders worked"), INT),
         Column("outcomes", _("Results"), INT),
     ]
-    if groups.usable:
+    if approval_applies(pb):
         columns += [
             Column("approved", _("Approved"), INT),
             Column("refused", _("Refused"), INT),
@@ -153,15 +168,25 @@ def operators_columns(project, group_by: str) -> list[Column]:
 def operators_report(
     project, start: date, end: date, group_by: str, *, raw: bool = False
 ) -> list[dict[str, Any]]:
-    """Per operator (and/or day, hour): calls, contacts, talk time, orders worked,
-    results, and where operators can approve: approval rate, average check, upsell share,
-    gifts. Columns the playbook does not have are left out of the rows too."""
+    """Per operator (and/or day, hour): inbound contacts where the playbook has them (SUB,
+    NBO), calls, contacts, talk time, orders worked, results, and where operators can
+    approve: approval rate, average check, upsell share, gifts. Columns the playbook does
+    not have are left out of the rows too."""
     keys = KEYS[group_by]
-    groups = approval_groups(playbook_def(project.playbook))
+    pb = playbook_def(project.playbook)
+    groups = approval_groups(pb)
     activity = {
         tuple(r[k] for k in keys): r
         for r in sources.operator_activity(project, start, end, keys=keys, raw=raw)
     }
+    inbound = (
+        {
+            tuple(r[k] for k in keys): r["interactions"]
+            for r in sources.interaction_counts(project, start, end, keys=keys)
+        }
+        if works_inbound(pb)
+        else {}
+    )
     outcomes: dict[tuple, list[rules.Outcomes]] = defaultdict(list)
     for r in sources.outcome_counts(project, start, end, keys=keys, raw=raw):
         outcomes[tuple(r[k] for k in keys)].append(
@@ -169,7 +194,7 @@ def operators_report(
         )
     wanted = {c.name for c in operators_columns(project, group_by)}
     rows = []
-    for key in set(activity) | set(outcomes):
+    for key in set(activity) | set(outcomes) | set(inbound):
         a = activity.get(key, {})
         kpis = rules.operator_kpis(
             calls=a.get("calls") or 0,
@@ -179,6 +204,8 @@ def operators_report(
             outcomes=outcomes.get(key, ()),
             groups=groups,
         )
+        if "interactions" in wanted:
+            kpis["interactions"] = inbound.get(key, 0)
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
@@ -186,6 +213,27 @@ def operators_report(
             }
         )
     return _sorted(_with_names(rows, group_by), group_by)
+
+
+def operators_description(project) -> str:
+    """What the operators report's figures mean, for this project's playbook only: the
+    approval rate where operators approve (COD, SHOP), inbound contacts where they are
+    recorded (SUB, NBO)."""
+    pb = playbook_def(project.playbook)
+    parts = []
+    if works_inbound(pb):
+        parts.append(
+            _g("Inbound contacts are the conversations each operator recorded on the inbound desk.")
+        )
+    parts.append(
+        _g(
+            "Calls are call attempts, contacts the answered ones. Orders worked count once "
+            "per operator, order and day."
+        )
+    )
+    if approval_applies(pb):
+        parts.append(_g("Approval rate = approved / (approved + refused + call-backs)."))
+    return " ".join(parts)
 
 
 # --- outcomes -----------------------------------------------------------------------------
@@ -291,10 +339,7 @@ register(
         columns=operators_columns,
         group_bys=(OPERATOR, DAY, HOUR, OPERATOR_DAY, TOTAL),
         default_group_by=OPERATOR,
-        description=_(
-            "Approval rate = approved / (approved + refused + call-backs). Orders worked "
-            "count once per operator, order and day."
-        ),
+        description=operators_description,
     )
 )
 register(

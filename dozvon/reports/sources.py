@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import DecimalField
 
 from dozvon.calls.models import CallAttempt, CallResult
+from dozvon.interactions.models import Interaction
 from dozvon.orders.models import Order, OrderItem, TimelineEntry, TimelineKind
 from dozvon.reports import tally
 from dozvon.reports.models import (
@@ -138,6 +139,26 @@ def _result_lines(project, lo, hi, zone) -> Iterable[tuple[int, int, datetime, d
     for actor, order, at, data in lines.iterator(chunk_size=2000):
         if isinstance(data, dict) and data.get("outcome"):
             yield actor, order, at.astimezone(zone), data
+
+
+# --- inbound contacts (SUB, NBO) -------------------------------------------------------------
+
+
+def interaction_counts(
+    project, start: date, end: date, *, keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Per key: interactions, the inbound contacts operators recorded (SUB-3's contacts of
+    subscribers, NBO-1's inbound calls) — over the (project, operator, started_at) index,
+    the same rows on both databases (no summary: a contact is one row already)."""
+    zone = ZoneInfo(project.time_zone)
+    lo, hi = local_bounds(project, start, end)
+    acc: dict[tuple, int] = defaultdict(int)
+    rows = Interaction.objects.filter(
+        project=project, operator__isnull=False, started_at__gte=lo, started_at__lt=hi
+    ).values_list("operator_id", "started_at")
+    for operator, at in rows.iterator(chunk_size=2000):
+        acc[_key(keys, operator, at.astimezone(zone))] += 1
+    return [{**dict(zip(keys, k, strict=True)), "interactions": n} for k, n in sorted(acc.items())]
 
 
 # --- results ---------------------------------------------------------------------------------

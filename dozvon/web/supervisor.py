@@ -35,7 +35,7 @@ from dozvon.reports.registry import (
     run,
 )
 from dozvon.reports.rules import DAY, HOUR, OPERATOR, TOTAL
-from dozvon.reports.selectors import approval_groups
+from dozvon.reports.selectors import approval_applies
 from dozvon.web.errors import domain_errors
 from dozvon.web.views import _project, _queues
 
@@ -132,7 +132,7 @@ def table(
     return {
         "name": shown_as or name,
         "title": title or result.report.title,
-        "description": result.report.description,
+        "description": result.description,
         "group_by": GROUP_BY_NAMES[result.group_by],
         "columns": columns,
         "rows": rows,
@@ -244,6 +244,9 @@ def _trend_chart(trend: Result, span: rules.Range, usable: bool):
     ]
     if usable:
         series.append((_("Approved"), [by.get(k, {}).get("approved", 0) for k in keys]))
+    if any(c.name == "interactions" for c in trend.columns):  # SUB, NBO: inbound work
+        contacts = [by.get(k, {}).get("interactions", 0) for k in keys]
+        series.insert(0, (_("Inbound contacts"), contacts))
     title = _("Trend over the range") if trend.group_by == DAY else _("Trend over the day")
     svg = charts.line_chart(title, labels, series, empty_message=_("No calls in this range."))
     return Chart("trend", title, svg)
@@ -282,7 +285,7 @@ def supervisor(request, slug):
         if group_by not in operators.group_bys:
             group_by = operators.default_group_by
     query = _query(span, group_by)
-    usable = approval_groups(pb).usable
+    usable = approval_applies(pb)  # COD/SHOP: the approval chart and trend line
 
     by_operator = run(project, operators, span.start, span.end, OPERATOR)
     main = (

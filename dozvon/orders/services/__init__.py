@@ -1,6 +1,7 @@
 """The only code that changes orders (STYLE "services.py"), one module per topic:
 `intake` (X-10), `items` (X-5, COD-11), `edits` (X-3, SHOP-7, comments), `outcomes`
-(X-7 and the playbooks). Shared steps are in `base`, recording in `events`.
+(X-7 and the playbooks, a supervisor's reopening). Shared steps are in `base`, recording
+in `events`.
 
 Every action follows one recipe: transaction → lock the order row after the access check
 → claim and version → run the pure rules → write with `update_fields` → `record()` the
@@ -17,7 +18,7 @@ from dozvon.orders.services.edits import order_add_comment, order_update
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.orders.services.intake import ItemInput, order_intake
 from dozvon.orders.services.items import order_add_item
-from dozvon.orders.services.outcomes import order_apply_outcome
+from dozvon.orders.services.outcomes import order_apply_outcome, order_reopen
 
 __all__ = [
     "Event",
@@ -30,6 +31,7 @@ __all__ = [
     "order_add_item",
     "order_apply_outcome",
     "order_intake",
+    "order_reopen",
     "order_update",
     "record",
     "search_key",

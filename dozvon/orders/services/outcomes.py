@@ -209,10 +209,17 @@ def order_apply_outcome(
 
 
 @transaction.atomic
-def order_reopen(*, order_id: int, actor, comment: str, now: datetime) -> Order:
+def order_reopen(
+    *, order_id: int, actor, comment: str, now: datetime, reason_field: str = "comment"
+) -> Order:
     """X-7: a supervisor opens a closed order again (a wrong confirmation, a customer who
-    changed their mind): back to the initial status and the intake queue, due now, with
-    the reason in the timeline. Only a closed order, only a supervisor."""
+    changed their mind): back to the playbook's first status and its queue, due now, with
+    the reason in the timeline. Only a closed order, only a supervisor.
+
+    COD-7: the New tab hands out only orders without a responsible operator, so the
+    reopened order is freed of its former one (kept in the timeline line's data) — else
+    New would count an order that take next never hands to anyone. `reason_field` is what
+    the caller's form calls the reason (the API's `reason`), named in a refusal."""
     order = lock_order(order_id=order_id, actor=actor, action=READ)
     if not is_supervising(actor, order.project):
         raise Forbidden()
@@ -223,19 +230,20 @@ def order_reopen(*, order_id: int, actor, comment: str, now: datetime) -> Order:
     if old is None or not old.final:
         found.append(violation("X-7", "status", "Only a closed order can be reopened."))
     if not comment:
-        found.append(violation("X-7", "comment", "Say why the order is reopened."))
+        found.append(violation("X-7", reason_field, "Say why the order is reopened."))
     if found:
         raise RuleViolations(found)
     initial = pb.initial_status
+    former = order.responsible.username if order.responsible_id else None
     order.status, order.status_group, order.problem = initial.code, initial.group, ""
-    order.bucket, order.due_at, order.callback_at = pb.intake_bucket, now, None
-    order.claimed_by, order.claimed_at = None, None
+    order.bucket, order.due_at, order.callback_at = pb.reopen_bucket, now, None
+    order.claimed_by, order.claimed_at, order.responsible = None, None, None
     order.last_comment = comment
     bump_version(
         order,
         now,
         ["status", "status_group", "problem", "bucket", "due_at", "callback_at"]
-        + ["claimed_by", "claimed_at", "last_comment"],
+        + ["claimed_by", "claimed_at", "responsible", "last_comment"],
     )
     record(
         Event.REOPENED,
@@ -246,9 +254,13 @@ def order_reopen(*, order_id: int, actor, comment: str, now: datetime) -> Order:
             Line(comment, {}, TimelineKind.COMMENT),
             Line(
                 f"{old.names.ru} → {initial.names.ru}",
-                {"from": old.code, "to": initial.code, "reopened": True},
+                {"from": old.code, "to": initial.code, "reopened": True, "responsible": former},
             ),
         ],
-        changes={"status": [old.code, initial.code], "comment": comment},
+        changes={
+            "status": [old.code, initial.code],
+            "responsible": [former, None],
+            "comment": comment,
+        },
     )
     return order
