@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 from dozvon.accounts.services import user_for_token
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, DomainError, DuplicateExternalId, RuleViolations
+from dozvon.core.middleware import CONTROL, control_message
 from dozvon.web.errors import unavailable
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,11 @@ class ReadableJSONRenderer(JSONRenderer):
 
 
 def _unstorable(text: str) -> bool:
-    """NUL (PostgreSQL text cannot hold it) or a lone surrogate (JSON's "\\ud800": no
-    UTF-8 for it, so neither the database nor our answer could carry it)."""
-    if "\x00" in text:
+    """NUL (PostgreSQL text cannot hold it), another C0 control character but tab, LF and
+    CR (no spreadsheet or XML file can carry it: every export would fail, issue 25) or a
+    lone surrogate (JSON's "\\ud800": no UTF-8 for it, so neither the database nor our
+    answer could carry it)."""
+    if CONTROL.search(text):
         return True
     try:
         text.encode()
@@ -66,8 +69,9 @@ FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencode
 
 class StrictJSONParser(Parser):
     """JSON bodies only: a form or multipart body is 415, a body over the size limit 413
-    (both in the error shape); strings with NUL characters or lone surrogates are
-    malformed input (422), since PostgreSQL text cannot store them."""
+    (both in the error shape); strings with NUL or other control characters (tab, LF and
+    CR are text) or lone surrogates are malformed input (422 `input` naming the field),
+    since PostgreSQL text or the exports cannot carry them."""
 
     def parse_body(self, request):
         if request.content_type in FORM_TYPES:
@@ -79,7 +83,7 @@ class StrictJSONParser(Parser):
                 [
                     {
                         "loc": ("body", "payload", *p),
-                        "msg": "NUL characters and lone surrogates are not allowed",
+                        "msg": control_message(),
                     }
                     for p in bad
                 ]

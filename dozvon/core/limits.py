@@ -37,3 +37,12 @@ PERCENT_DIGITS = 5
 MAX_QUANTITY = 9999
 MAX_ITEMS = 200
 MAX_CALL_SECONDS = 6 * 3600  # X-8: a longer attempt is a recording error
+
+# Uploaded tables (X-10 imports, NBO-1 lists; issue 25): an XLSX is a zip whose parts may
+# inflate a thousandfold, so its parts' uncompressed sizes are checked before parsing, and
+# rows, columns and cells are counted while reading.
+TABLE_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+TABLE_LINES = 25_000  # lines read, empty ones included (imports take 20 000 rows)
+TABLE_COLUMNS = 100
+TABLE_CELL = COMMENT  # characters in one cell
+TABLE_ECHO = 20  # characters of a refused value quoted back

@@ -1,17 +1,18 @@
 """Reading a supervisor's XLSX or CSV of campaigns or eligibility into the rows the load
 services take. The first row names the columns (English keys or the Russian headers a
 telecom's lists use); cells stay as they are (dates, numbers), the rules parse them.
-No ORM here."""
+The file is read through `core/tabular.py`'s checked readers: an XLSX that unpacks too
+large, too many lines or columns, a cell too long or holding control characters is
+refused with a short message, before it costs a worker its memory. No ORM here."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext_noop as N_
-from openpyxl import load_workbook
+
+from dozvon.core.tabular import TableRefused, checked_lines, csv_lines, xlsx_lines
 
 MAX_ROWS = 20_000
 
@@ -61,7 +62,12 @@ HEADERS = {
 
 
 class TableError(ValueError):
-    """The file cannot be read as a table of this kind (message id for the page)."""
+    """The file cannot be read as a table of this kind: its text is a message id for the
+    page to translate, or (with parameters) the message already translated."""
+
+    @classmethod
+    def of(cls, refused: TableRefused) -> TableError:
+        return cls(refused.render() if refused.params else refused.message)
 
 
 def _header(cells: list[Any], kind: str) -> list[str | None]:
@@ -72,8 +78,9 @@ def _header(cells: list[Any], kind: str) -> list[str | None]:
     return fields
 
 
-def _rows(cells_iter: Iterator[list[Any]], kind: str) -> list[tuple[int, dict[str, Any]]]:
+def _rows(lines: Iterable[list[Any]], kind: str) -> list[tuple[int, dict[str, Any]]]:
     """(the row's number in the file, its values) of every non-empty row."""
+    cells_iter = iter(lines)
     try:
         header = next(cells_iter)
     except StopIteration:
@@ -99,23 +106,17 @@ def read_table(data: BinaryIO, *, filename: str, kind: str) -> list[tuple[int, d
     if kind not in HEADERS:
         raise TableError(N_("Unknown kind of list."))
     name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            book = load_workbook(data, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise TableError(N_("The file is not a readable XLSX workbook.")) from exc
-        try:
-            sheet = book.worksheets[0]
-            return _rows((list(r) for r in sheet.iter_rows(values_only=True)), kind)
-        finally:
-            book.close()
-    if name.endswith(".csv"):
-        try:
-            text = data.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise TableError(N_("Save the CSV as UTF-8.")) from exc
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return _rows((list(r) for r in reader), kind)
+    try:
+        if name.endswith(".xlsx"):
+            return _rows(checked_lines(xlsx_lines(data)), kind)
+        if name.endswith(".csv"):
+            try:
+                text = data.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise TableError(N_("Save the CSV as UTF-8.")) from exc
+            sample = text[:4096]
+            delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+            return _rows(checked_lines(csv_lines(text, delimiter)), kind)
+    except TableRefused as exc:
+        raise TableError.of(exc) from exc
     raise TableError(N_("Upload an .xlsx or .csv file."))

@@ -1,16 +1,13 @@
 """X-11 reports as JSON values, XLSX and CSV, the same numbers in each.
 
-XLSX: typed cells (numbers as numbers, money with two decimals, shares as percentages,
-days as dates, talk time as [h]:mm:ss), headers in the reader's language, a bold frozen
-header row with a filter, column widths; a write-only workbook streamed from a temporary
-file. CSV: UTF-8 with a BOM (Excel reads Cyrillic right), `;`-separated as the order list
-export, values as in the API (ISO days, seconds, fractions, money with a dot)."""
+The files are written by the one writer every export uses (`core/tabular.py`): the
+screen's columns and headers (ids and raw codes are the API's only), typed XLSX cells
+(money with two decimals, shares as percentages, days as dates, talk time as [h]:mm:ss),
+CSV as Russian Excel reads it (`;`, BOM, decimal comma, `0:12:40`, `дд.мм.гггг`), and no
+user-entered text ever becomes a formula."""
 
 from __future__ import annotations
 
-import csv
-import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,11 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from django.utils.formats import date_format, number_format
 
+from dozvon.core import tabular
 from dozvon.core.money import money
 from dozvon.reports.registry import (
     DATE,
@@ -36,18 +31,10 @@ from dozvon.reports.registry import (
     Result,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv"
+XLSX = tabular.XLSX
+CSV = tabular.CSV
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 
-NUMBER_FORMATS = {
-    INT: "#,##0",
-    DECIMAL: "#,##0.00",
-    PERCENT: "0.0%",
-    DATE: "DD.MM.YYYY",
-    DATETIME: "DD.MM.YYYY HH:MM",
-    DURATION: "[h]:mm:ss",
-}
 WIDTHS = {INT: 10, DECIMAL: 13, PERCENT: 10, DATE: 12, DATETIME: 17, DURATION: 11, TEXT: 22}
 
 
@@ -92,75 +79,33 @@ def json_rows(result: Result, tz: str | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def xlsx_value(column: Column, value: Any, tz: str | None = None) -> Any:
-    if value is None:
-        return None
-    kind = column.type
-    if kind == INT:
-        return int(value)
-    if kind == DECIMAL:
-        return money(value)
-    if kind == PERCENT:
-        return float(value)
-    if kind == DURATION:
-        return int(value) / 86400
-    if kind == DATETIME:
-        local = value.astimezone(ZoneInfo(tz)) if tz else value
-        return local.replace(tzinfo=None)
-    if kind == DATE:
-        return value
-    return str(value)
+KINDS = {
+    INT: tabular.NUMBER,
+    DECIMAL: tabular.MONEY,
+    PERCENT: tabular.PERCENT,
+    DATE: tabular.DATE,
+    DATETIME: tabular.DATETIME,
+    DURATION: tabular.DURATION,
+    TEXT: tabular.TEXT,
+}
 
 
-def _sheet_title(title: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Report"
+def file_columns(result: Result) -> list[Column]:
+    """The columns of the files: the screen's (no ids, no raw codes), in its order."""
+    return visible_columns(result.columns)
 
 
-def xlsx_chunks(result: Result, tz: str | None = None) -> Iterator[bytes]:
-    """The workbook, written row by row (rows are not kept) and streamed in chunks."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_title(str(result.report.title)))
-    sheet.freeze_panes = "A2"
-    columns = result.columns
-    for index, column in enumerate(columns, start=1):
-        width = max(WIDTHS[column.type], min(len(str(column.label)) + 2, 40))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    if columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(result.rows) + 1}"
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    sheet.append(header)
-    for row in result.rows:
-        cells = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=xlsx_value(column, row.get(column.name), tz))
-            if column.type in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.type]
-            cells.append(cell)
-        sheet.append(cells)
-    with tempfile.TemporaryFile() as tmp:
-        book.save(tmp)
-        tmp.seek(0)
-        while chunk := tmp.read(64 * 1024):
-            yield chunk
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_chunks(result: Result, tz: str | None = None) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # UTF-8 BOM: Excel reads Cyrillic right
-    yield writer.writerow([str(c.label) for c in result.columns])
-    for row in result.rows:
-        values = [json_value(c, row.get(c.name), tz) for c in result.columns]
-        yield writer.writerow(["" if v is None else v for v in values])
+def file_table(result: Result) -> tuple[list[tabular.Column], Iterator[list]]:
+    """The report as the shared writer's table: the screen's columns and headers."""
+    columns = file_columns(result)
+    names = [c.name for c in columns]
+    table = [
+        tabular.Column(
+            str(c.label), KINDS[c.type], max(WIDTHS[c.type], min(len(str(c.label)) + 2, 40))
+        )
+        for c in columns
+    ]
+    return table, ([row.get(name) for name in names] for row in result.rows)
 
 
 def filename(project, result: Result, fmt: str) -> str:
@@ -168,15 +113,18 @@ def filename(project, result: Result, fmt: str) -> str:
 
 
 def file_response(project, result: Result, fmt: str) -> StreamingHttpResponse:
-    tz = project.time_zone
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(result, tz), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(xlsx_chunks(result, tz), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename(project, result, fmt)}"'
-    return response
+    """XLSX or CSV through the one writer (`core/tabular.py`): formulas never run, CSV as
+    Russian Excel reads it, the same columns and headers as the screen."""
+    columns, rows = file_table(result)
+    return tabular.file_response(
+        fmt,
+        columns,
+        rows,
+        filename=filename(project, result, fmt),
+        title=str(result.report.title),
+        tz=project.time_zone,
+        count=len(result.rows),
+    )
 
 
 def wanted_format(fmt: str | None, accept: str | None) -> str | None:
@@ -195,8 +143,6 @@ def wanted_format(fmt: str | None, accept: str | None) -> str | None:
 
 def display(column: Column, value: Any) -> str:
     """A cell as the screen shows it, in the active language's formats."""
-    from django.utils.formats import date_format, number_format
-
     if value is None:
         return "—"
     kind = column.type

@@ -1,29 +1,34 @@
-"""SUB-6: the "green group" registry as an XLSX file — one row per subscription, the
+"""SUB-6: the registry as an XLSX or CSV file — one row per subscription of the list's
+filter (phone, number, group, status) and, optionally, the contacts' date range: the
 outcome columns as numbers (1 = yes), the issues bought, whether a refund was escalated.
 
 The headers and the names in the cells are the partner's registry format, in Russian
-whatever the operator's language (SUB-6); the file is written with the order export's
-helpers (`web/exports.py`: bold frozen header row, streamed from a temporary file).
+whatever the operator's language (SUB-6); group, plan and status are written by their
+names, never as codes. The file is written by the one writer every export uses
+(`core/tabular.py`): no user-entered text is ever run as a formula, CSV as Russian Excel
+reads it.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 
+from dozvon.core import clock, tabular
 from dozvon.core.phones import format_phone
+from dozvon.core.tabular import DATE, NUMBER, TEXT, Column
+from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.subscriptions import rules
-from dozvon.subscriptions.selectors import registry_rows
-from dozvon.web.exports import _bold
+from dozvon.subscriptions.selectors import keeps_subscriptions, registry_rows, subscriptions_list
+from dozvon.web.errors import domain_errors
+from dozvon.web.views import _project
 
-SHEET = "Зелёная группа"
-# (header, column width)
+SHEET = "Реестр подписок"
+# (header, column width): the partner's registry format
 COLUMNS = (
     ("Номер подписки", 16),
     ("Клиент", 32),
@@ -46,19 +51,50 @@ COLUMNS = (
     ("Оператор", 22),
     ("Комментарий", 50),
 )
+DATES = {"Дата первого обращения"}
+TEXTS = {"Номер подписки", "Клиент", "Телефон", "Email", "Коллекция", "Группа", "План"}
+TEXTS |= {"Статус", "Номера купленных выпусков", "Оператор", "Комментарий"}
+TABLE = tuple(
+    Column(name, DATE if name in DATES else TEXT if name in TEXTS else NUMBER, width)
+    for name, width in COLUMNS
+)
 GROUP_NAMES = {rules.UNTOUCHED: "не трогаем", rules.GREEN: "зелёная", rules.PINK: "розовая"}
 PLAN_NAMES = {rules.BASE: "базовый", rules.ACCELERATED: "ускоренный"}
 STATUS_NAMES = {rules.ACTIVE: "активна", rules.CANCELLED: "отменена"}
+FILTERS = ("phone", "number", "group", "status")
+
+
+def list_filter(params: Mapping) -> dict[str, str]:
+    """The subscriptions list's filter from GET parameters; an unknown group or status is
+    no filter (as on the list)."""
+    f = {k: (params.get(k) or "").strip()[:64] for k in FILTERS}
+    if f["group"] not in GROUP_NAMES:
+        f["group"] = ""
+    if f["status"] not in STATUS_NAMES:
+        f["status"] = ""
+    return f
+
+
+def sheet_name(f: Mapping[str, str]) -> str:
+    group = f.get("group")
+    return f"Реестр — {GROUP_NAMES[group]} группа" if group in GROUP_NAMES else SHEET
 
 
 def registry_table(
-    project, *, date_from: date | None = None, date_to: date | None = None
+    project,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    subscription_ids: set[int] | None = None,
 ) -> Iterator[list]:
-    """The header, then one row per subscription (typed cells: numbers, dates)."""
+    """The header, then one row per subscription (typed values: numbers, dates); only
+    `subscription_ids` when given (the list's filter)."""
     zone = ZoneInfo(project.time_zone)
     yield [name for name, _ in COLUMNS]
     for row in registry_rows(project, date_from=date_from, date_to=date_to):
         sub = row["subscription"]
+        if subscription_ids is not None and sub.pk not in subscription_ids:
+            continue
         first = row["first_contact_at"]
         operator = row["operator"]
         yield [
@@ -67,9 +103,9 @@ def registry_table(
             format_phone(sub.customer.phone),
             sub.customer.email,
             sub.collection.name,
-            GROUP_NAMES.get(sub.group, sub.group),
-            PLAN_NAMES.get(sub.plan, sub.plan),
-            STATUS_NAMES.get(sub.status, sub.status),
+            GROUP_NAMES.get(sub.group, ""),
+            PLAN_NAMES.get(sub.plan, ""),
+            STATUS_NAMES.get(sub.status, ""),
             first.astimezone(zone).date() if first else None,
             row["contacts"],
             *(row["outcomes"][code] for code in rules.OUTCOMES),
@@ -81,24 +117,42 @@ def registry_table(
         ]
 
 
-def _day(sheet, value: date) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "DD.MM.YYYY"
-    return cell
+def registry_xlsx(rows: Iterator[list], *, title: str = SHEET) -> Iterator[bytes]:
+    """`registry_table`'s rows as a workbook (its header row is the columns')."""
+    next(rows)
+    return tabular.xlsx_chunks(TABLE, rows, title=title)
 
 
-def registry_xlsx(rows: Iterator[list]) -> Iterator[bytes]:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET)
-    sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header = next(rows)
-    sheet.append([_bold(sheet, value) for value in header])
-    for row in rows:
-        sheet.append([_day(sheet, v) if isinstance(v, date) else v for v in row])
-    with tempfile.TemporaryFile() as tmp:
-        book.save(tmp)
-        tmp.seek(0)
-        while chunk := tmp.read(64 * 1024):
-            yield chunk
+def _day(value: str | None) -> date | None:
+    return rules.parse_date(value) if value else None
+
+
+@login_required
+@domain_errors
+def registry_export(request, slug, fmt="xlsx"):
+    """SUB-6: the registry of what the list's filter shows, as XLSX or CSV, optionally
+    for a range of contact dates; supervisors of a SUB project only."""
+    project = _project(request, slug)
+    ensure_can(request.user, project, SUPERVISE)
+    if not keeps_subscriptions(project) or fmt not in tabular.CONTENT_TYPES:
+        raise Http404
+    f = list_filter(request.GET)
+    ids = None
+    if any(f.values()):
+        found = subscriptions_list(project=project, actor=request.user, **f)
+        ids = set(found.values_list("pk", flat=True))
+    rows = registry_table(
+        project,
+        date_from=_day(request.GET.get("from")),
+        date_to=_day(request.GET.get("to")),
+        subscription_ids=ids,
+    )
+    next(rows)  # the header: the columns'
+    stamp = f"{clock.now().astimezone(ZoneInfo(project.time_zone)):%Y-%m-%d_%H%M}"
+    return tabular.file_response(
+        fmt,
+        TABLE,
+        rows,
+        filename=f"{project.slug}-registry-{stamp}.{fmt}",
+        title=sheet_name(f),
+    )

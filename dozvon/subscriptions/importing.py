@@ -2,19 +2,20 @@
 
 No ORM: bytes in, `Sheet` out (the rows as dicts with their line numbers, or why the file
 cannot be read). Headers may be the API's field names or the partner's Russian ones;
-CSV is UTF-8 (with or without a BOM) or Windows-1251, separated by `;` or `,`.
+CSV is UTF-8 (with or without a BOM) or Windows-1251, separated by `;` or `,`. Files are
+read through `core/tabular.py`'s checked readers: an XLSX that unpacks too large, too many
+lines or columns, a cell too long or holding control characters is refused with a short
+message naming the line and column (issue 25).
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import itertools
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from dozvon.core.errors import Violation, violation
+from dozvon.core.tabular import TableRefused, checked_lines, csv_lines, xlsx_lines
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILE_ROWS = 20_000
@@ -85,12 +86,15 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
     if not content:
         return Sheet(problems=[violation("X-10", "file", "The file is empty.")])
     name = filename.lower()
-    if name.endswith(".xlsx") or content[:2] == b"PK":
-        table = _xlsx_table(content)
-    elif name.endswith((".csv", ".txt")):
-        table = _csv_table(content)
-    else:
-        return Sheet(problems=[violation("X-10", "file", "Upload an XLSX or CSV file.")])
+    try:
+        if name.endswith(".xlsx") or content[:2] == b"PK":
+            table = _xlsx_table(content)
+        elif name.endswith((".csv", ".txt")):
+            table = _csv_table(content)
+        else:
+            return Sheet(problems=[violation("X-10", "file", "Upload an XLSX or CSV file.")])
+    except TableRefused as exc:
+        return Sheet(problems=[violation("X-10", "file", exc.message, **exc.params)])
     if table is None:
         return Sheet(problems=[violation("X-10", "file", "The file cannot be read.")])
     return _sheet(table)
@@ -138,24 +142,12 @@ def _filled(value: Any) -> bool:
 
 
 def _xlsx_table(content: bytes) -> list[list[Any]] | None:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        return None
-    try:
-        sheet = book.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            table.append(list(row))
-            if len(table) > MAX_FILE_ROWS + 50:
-                break
-        return table
-    except (KeyError, ValueError, TypeError):
-        return None
-    finally:
-        book.close()
+    table = []
+    for line in checked_lines(xlsx_lines(io.BytesIO(content))):
+        table.append(line)
+        if len(table) > MAX_FILE_ROWS + 50:
+            break
+    return table
 
 
 def _csv_table(content: bytes) -> list[list[Any]] | None:
@@ -171,8 +163,9 @@ def _csv_table(content: bytes) -> list[list[Any]] | None:
         return None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return list(itertools.islice(reader, MAX_FILE_ROWS + 50))
-    except csv.Error:
-        return None
+    table = []
+    for line in checked_lines(csv_lines(text, delimiter)):
+        table.append(line)
+        if len(table) > MAX_FILE_ROWS + 50:
+            break
+    return table
