@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.calls.rules import check_call_attempt
 from dozvon.core.errors import RuleViolations
+from dozvon.core.limits import MAX_CALL_SECONDS
 from dozvon.orders.services import Event, ensure_claim_allows, lock_order, record
 from dozvon.orders.services.base import apply_route, bump_version
 from dozvon.playbooks.engine import route
@@ -29,10 +30,15 @@ def call_attempt_record(
     now: datetime,
 ) -> CallAttempt:
     """X-8: record an attempt on an order, from one of the project's caller lines (the
-    playbook's `caller_lines`, DUN-7) when `line` is given."""
+    playbook's `caller_lines`, DUN-7) when `line` is given. Without `started_at` the call
+    started `duration_s` before `now`."""
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     ensure_claim_allows(order, actor, now)
-    started_at = started_at or now
+    if started_at is None:
+        # X-8: the call began when its timer did (the card measures the duration from the
+        # click on the phone), not when the result was saved; never before the order
+        seconds = min(max(0, duration_s), MAX_CALL_SECONDS)  # out of range: refused below
+        started_at = max(now - timedelta(seconds=seconds), order.created_at)
     pb = playbook_def(order.project.playbook)
     line = (line or "").strip()
     found = check_call_attempt(

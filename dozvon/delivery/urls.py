@@ -10,4 +10,5 @@ urlpatterns = [
         views.delivery_options,
         name="order_options",
     ),
+    path("p/<slug:slug>/delivery", views.delivery_list, name="list"),
 ]

@@ -1,25 +1,40 @@
 """COD-13/COD-14 on the order card: GET lists the delivery options for the order's
 address, POST applies one (method and cost) and answers with the new totals and the
 closing script. JSON for the card's script; the rules live in `rules`, the write in
-`services.order_choose_delivery`."""
+`services.order_choose_delivery`. And the delivery department's list (SHOP-3, SHOP-7):
+the orders it plans, by day and window, a note to it flagged red."""
 
 from __future__ import annotations
 
 import functools
 import json
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, DomainError, RuleViolations
 from dozvon.core.money import format_money
-from dozvon.delivery.selectors import order_address, order_delivery_options
+from dozvon.delivery.models import DeliveryMethod
+from dozvon.delivery.selectors import (
+    delivery_list_groups,
+    order_address,
+    order_delivery_options,
+    orders_awaiting_approval,
+    orders_for_delivery,
+)
 from dozvon.delivery.services import order_choose_delivery
 from dozvon.orders import selectors as order_sel
-from dozvon.web.errors import api_detail, api_input_error
+from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.access import project_for, projects_for
+from dozvon.web.errors import api_detail, api_input_error, domain_errors
+
+PER_PAGE = 50
 
 
 def _json(data, status: int = 200) -> JsonResponse:
@@ -119,3 +134,48 @@ def _choose(request, order_id: int):
         order_id=order_id, actor=request.user, option_code=option, version=version, now=clock.now()
     )
     return _json({"order": _order_out(order)})
+
+
+@login_required
+@domain_errors
+def delivery_list(request, slug: str):
+    """SHOP-3, SHOP-7: the delivery department's list: day, window (a short one shown with
+    its approval), address, method, payment and the red flag of a note to the department;
+    above it the short windows operators agreed that wait for the department's approval."""
+    project = project_for(request.user, slug)  # 404 outside the user's projects
+    pb = playbook_def(project.playbook)
+    groups = delivery_list_groups(pb)
+    if not groups:
+        raise Http404
+    lang = get_language() or "ru"
+    page = Paginator(orders_for_delivery(project=project, groups=groups), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    methods = {m.code: m.name(lang) for m in DeliveryMethod.objects.filter(project=project)}
+    statuses = {s.code: s.names.get(lang) for s in pb.statuses.values()}
+
+    def row(o):
+        return {
+            "order": o,
+            "status": statuses.get(o.status, o.status),
+            "method": methods.get(o.delivery_method, o.delivery_method),
+            "place": ", ".join(
+                str(o.delivery_address[k])
+                for k in ("city", "street", "house", "building", "apartment")
+                if (o.delivery_address or {}).get(k)
+            ),
+        }
+
+    today = clock.now().astimezone(ZoneInfo(project.time_zone)).date()
+    awaiting = orders_awaiting_approval(project=project, pb=pb, groups=groups, today=today)
+    return render(
+        request,
+        "delivery/list.html",
+        {
+            "project": project,
+            "projects": projects_for(request.user).order_by("name"),
+            "rows": [row(o) for o in page],
+            "awaiting": [row(o) for o in awaiting],
+            "page": page,
+        },
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
+from dozvon.dunning import selectors as dun_sel
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.fields import Store
@@ -23,15 +24,18 @@ from dozvon.queues import services as queue_svc
 # the card's context (what the template shows) lives in card_context; re-exported here
 from dozvon.web.card_context import CARD_CUSTOMER as CARD_CUSTOMER
 from dozvon.web.card_context import DEFAULT_EDIT as DEFAULT_EDIT
+from dozvon.web.card_context import DELIVERY_EDIT as DELIVERY_EDIT
 from dozvon.web.card_context import DUN as DUN
 from dozvon.web.card_context import DUN_EDIT as DUN_EDIT
 from dozvon.web.card_context import EDIT as EDIT
 from dozvon.web.card_context import HOTKEYS as HOTKEYS
+from dozvon.web.card_context import ITEM as ITEM
 from dozvon.web.card_context import _choices as _choices
 from dozvon.web.card_context import _days_select as _days_select
 from dozvon.web.card_context import _dun_panel as _dun_panel
 from dozvon.web.card_context import _model_choices as _model_choices
 from dozvon.web.card_context import card_context as card_context
+from dozvon.web.card_context import delivery_decls as delivery_decls
 from dozvon.web.card_context import edit_decls as edit_decls
 from dozvon.web.card_context import postpone_days as postpone_days
 from dozvon.web.card_context import reasons_of as reasons_of
@@ -108,21 +112,24 @@ def on_card(request, order_id: int, change, *, success: str = ""):
 @require_POST
 @domain_errors
 def order_add_item(request, order_id):
+    """COD-11: a secondary product; a refusal comes back with the product, quantity and
+    discount the operator chose, so fixing the discount never adds another product."""
     discount = parse_discount(request.POST.get("discount_percent"))
-
-    def add():
+    chosen = {k: request.POST.get(k, "")[:64] for k in ("sku", "quantity", "discount_percent")}
+    try:
         if discount is None:
             raise RuleViolations([Violation("input", "discount_percent", "Enter a valid value.")])
         order_svc.order_add_item(
             order_id=order_id,
             actor=request.user,
-            sku=request.POST.get("sku", "")[:64],
+            sku=chosen["sku"],
             quantity=parse_int(request.POST.get("quantity"), 0, -1, 10**6),
             discount_percent=discount,
             now=clock.now(),
         )
-
-    return on_card(request, order_id, add)
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc, values=chosen, open_outcome=ITEM)
+    return back_to_card(request, order_id)
 
 
 @login_required
@@ -168,6 +175,8 @@ def order_outcome(request, order_id):
         _("Order #%(id)s saved: %(status)s.")
         % {"id": saved.pk, "status": pb.statuses[saved.status].names.get(get_language())},
     )
+    if dun_sel.is_dunning(pb):  # DUN-3: the operator works from the worklist, back to it
+        return redirect("dunning:worklist", slug=saved.project.slug)
     return next_order(request, saved.project, came_from(request, pb))
 
 
@@ -191,7 +200,10 @@ def order_edit(request, order_id):
     the customer and saved through the order edit service."""
     values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     order = order_sel.order_get(order_id=order_id, actor=request.user)
-    decls = edit_decls(playbook_def(order.project.playbook))
+    pb = playbook_def(order.project.playbook)
+    # SHOP-7: the delivery and payment form, or the customer and address form
+    form = DELIVERY_EDIT if request.POST.get("form") == "delivery" else EDIT
+    decls = delivery_decls(pb) if form == DELIVERY_EDIT else edit_decls(pb)
     customer, bad = parse_edit(request.POST, [d for d in decls if d.store == Store.CUSTOMER])
     fields, bad_address = parse_edit(request.POST, [d for d in decls if d.store == Store.ORDER])
     try:
@@ -206,10 +218,13 @@ def order_edit(request, order_id):
             now=clock.now(),
         )
     except RuleViolations as exc:
-        return rerender(request, order_id, exc, values=values, open_outcome=EDIT)
+        return rerender(request, order_id, exc, values=values, open_outcome=form)
     except Conflict:
         messages.error(request, _("The order was changed by someone else; reload it."))
-        return rerender(request, order_id, RuleViolations([]), values=values, open_outcome=EDIT)
+        return rerender(request, order_id, RuleViolations([]), values=values, open_outcome=form)
+    if form == DELIVERY_EDIT:
+        messages.success(request, _("Delivery and payment saved."))
+        return back_to_card(request, order_id)
     messages.success(request, _("Customer and address saved."))
     return back_to_card(request, order_id)
 

@@ -16,14 +16,25 @@ from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.customers.models import CustomerType, Gender
 from dozvon.delivery.models import DeliveryMethod
+from dozvon.delivery.selectors import delivery_list_groups, is_short_window, window_rule
 from dozvon.dunning import selectors as dun_sel
 from dozvon.dunning.rules import POSTPONE_REASONS
 from dozvon.orders import selectors as order_sel
-from dozvon.orders.fields import BY_NAME, Store, address_parts, declared, writable_by
+from dozvon.orders.fields import (
+    ADDRESS_LABELS,
+    ALL_ADDRESS_PARTS,
+    BY_NAME,
+    Store,
+    address_parts,
+    declared,
+    writable_by,
+)
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import (
+    WORK,
     has_role,
     is_supervising,
+    may,
     projects_for,
     role_of,
 )
@@ -38,6 +49,8 @@ CARD_CUSTOMER = tuple(
     for n in ("surname", "first_name", "patronymic", "gender", "email", "extra_phones", "type")
 )
 EDIT = "__edit__"
+DELIVERY_EDIT = "__delivery__"  # the delivery and payment form (SHOP-7)
+ITEM = "__item__"  # a refused "add a secondary product" (COD-11)
 DUN = "__dun__"  # a refusal of the DUN panel's emails (DUN-4), shown in the panel
 DEFAULT_EDIT = (*CARD_CUSTOMER, BY_NAME["delivery_address"])
 # DUN-4: the phone, the email, the payer's and the recipient's address (and the name)
@@ -84,6 +97,47 @@ def edit_decls(pb):
         if n in BY_NAME and BY_NAME[n].edit and BY_NAME[n].store in (Store.CUSTOMER, Store.ORDER)
     )
     return decls or DEFAULT_EDIT
+
+
+def delivery_decls(pb):
+    """SHOP-7: the delivery and payment fields the card's second form shows (the
+    playbook's `settings.delivery_fields`; none when it names none)."""
+    return tuple(
+        BY_NAME[n]
+        for n in pb.settings.get("delivery_fields") or ()
+        if n in BY_NAME and BY_NAME[n].edit and BY_NAME[n].store == Store.ORDER
+    )
+
+
+def delivery_facts(order, pb, method_name: str) -> dict:
+    """SHOP-7: what the delivery department delivers, as the card shows it: every filled
+    part of the address, the day and window (short or not, approved or not), method and
+    cost, payment, the client and the notes."""
+    address = order.delivery_address or {}
+    start, end = order.delivery_time_from, order.delivery_time_to
+    window = window_rule(pb)
+    short = bool(window and is_short_window(start, end, window[1]))
+    return {
+        "address": [
+            (_(ADDRESS_LABELS[p]), str(address[p]))
+            for p in ALL_ADDRESS_PARTS
+            if str(address.get(p) or "").strip()
+        ],
+        "date": order.delivery_date,
+        "start": start,
+        "end": end,
+        "short": short,
+        "approved": order.delivery_window_approved,
+        "window_rule": window[0] if window else "",
+        "window_hours": f"{window[1]:g}" if window else "",
+        "method": method_name,
+        "payment_method": _(PAYMENT_LABELS.get(order.payment_method, order.payment_method))
+        if order.payment_method
+        else "",
+        "note": order.delivery_note,
+        "customer_comment": order.customer.customer_comment,
+        "operator_comment": order.customer.operator_comment,
+    }
 
 
 def postpone_days(outcome) -> tuple[int, int] | None:
@@ -156,8 +210,12 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         **form_values(order.customer, [d for d in editable if d.store == Store.CUSTOMER]),
         "extra_phones": ", ".join(p.phone for p in phones if not p.is_main),
     }
-    values = dict(values or {}) or stored
-    edit_values = values if open_outcome == EDIT else stored
+    typed = dict(values or {})
+    # what a refused form showed comes back to that form only; the others show the order
+    values = typed if typed and open_outcome in pb.outcomes else stored
+    edit_values = typed if open_outcome in (EDIT, DELIVERY_EDIT) else stored
+    role = role_of(request.user, project)
+    may_work = may(request.user, project, role, WORK)
     outcomes = [
         {
             "code": o.code,
@@ -184,8 +242,8 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     for outcome, key in zip(outcomes, HOTKEYS, strict=False):
         outcome["hotkey"] = key
         for spec in outcome["fields"]:  # DUN-5: days from a list, 7 preselected
-            typed = open_outcome == outcome["code"] and bool(values.get("days"))
-            _days_select(spec, pb.outcomes[outcome["code"]], typed)
+            days_typed = open_outcome == outcome["code"] and bool(values.get("days"))
+            _days_select(spec, pb.outcomes[outcome["code"]], days_typed)
     groups = [
         {"name": names.get(lang), "outcomes": [o for o in outcomes if o["group"] == code]}
         for code, names in pb.groups.items()
@@ -196,6 +254,13 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         if spec["code"] == open_outcome
         for f in [x["name"] for x in spec["fields"]]
     }
+    # a refused edit or item shows its messages next to the fields its form shows, not
+    # twice; a message on a field the form does not show stays with the general ones
+    used |= {
+        EDIT: {d.name for d in editable if may_work and writable_by(d, role)},
+        DELIVERY_EDIT: {d.name for d in delivery_decls(pb) if writable_by(d, role)},
+        ITEM: {"sku", "quantity", "discount_percent"},
+    }.get(open_outcome, set())
     general = [
         m
         for field, msgs in errors.items()
@@ -203,6 +268,19 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         for m in msgs
     ]
     items = list(order.items.all())
+    method_name = dict(_choices(BY_NAME["delivery_method"], pb, None, lang, project)).get(
+        order.delivery_method, order.delivery_method
+    )
+    delivery_form = [
+        field_spec(
+            d,
+            edit_values,
+            choices=_choices(d, pb, None, lang, project),
+            errors=(errors if open_outcome == DELIVERY_EDIT else {}).get(d.name, []),
+        )
+        for d in delivery_decls(pb)
+        if writable_by(d, role)
+    ]
     timeline = [
         {"entry": e, "text": order_sel.timeline_text(e, pb)}
         for e in order_sel.order_timeline(order)
@@ -251,14 +329,32 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
                 parts=parts,
             )
             for d in editable
-            if writable_by(d, role_of(request.user, project))
-        ],
+            if writable_by(d, role)
+        ]
+        if may_work
+        else [],
         "edit_open": open_outcome == EDIT,
+        # SHOP-7: the delivery and payment data, and the fields of it this role may write
+        "delivery": delivery_facts(order, pb, method_name)
+        if delivery_decls(pb) or order.delivery_address or order.delivery_method
+        else None,
+        "delivery_form": delivery_form,
+        "delivery_list": bool(delivery_list_groups(pb)),
+        "delivery_open": open_outcome == DELIVERY_EDIT,
+        # a role sees only the controls it may use (issue 23): calls, items, comments,
+        # edits and giving back are work (projects/access.py)
+        "may_work": may_work,
+        # COD-11: a refused item keeps the product, quantity and discount chosen
+        "item": {
+            "sku": typed.get("sku", ""),
+            "quantity": typed.get("quantity", "1"),
+            "discount_percent": typed.get("discount_percent", "0"),
+        }
+        if open_outcome == ITEM
+        else {"sku": "", "quantity": "1", "discount_percent": "0"},
         "closed": bool(getattr(pb.statuses.get(order.status), "final", False)),
         "may_reopen": is_supervising(request.user, project),
-        "delivery_method_name": dict(
-            _choices(BY_NAME["delivery_method"], pb, None, lang, project)
-        ).get(order.delivery_method, order.delivery_method),
+        "delivery_method_name": method_name,
         "split_line": "entrance" in parts,  # SHOP-7: one line, then split into fields
         "claim_idle_s": int(claim_idle(project).total_seconds()),
         "came_from": came_from(request, pb),

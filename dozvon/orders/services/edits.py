@@ -19,7 +19,9 @@ from dozvon.customers.services import (
     customer_check_edit,
     customer_update,
 )
+from dozvon.delivery import rules as delivery_rules
 from dozvon.delivery.models import DeliveryMethod
+from dozvon.delivery.selectors import delivery_facts, order_address
 from dozvon.orders import rules as order_rules
 from dozvon.orders.fields import EDIT_ORDER_FIELDS, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
@@ -78,6 +80,58 @@ def check_order_fields(order: Order, fields: Mapping[str, Any], *, actor) -> lis
     return found
 
 
+def priced_delivery(order: Order, fields: Mapping[str, Any]) -> tuple[dict, list[Violation]]:
+    """SHOP-7, COD-13: one delivery method, priced by the rate table. A method set without
+    a cost gets the cost of that method's option for the order's address (the one "find
+    delivery options" offers); a method the address has no option for is refused. An
+    explicit cost (an import, a partner's order), or a project without a rate table, keeps
+    the cost as given."""
+    out = dict(fields)
+    method = fields.get("delivery_method")
+    if not method or "delivery_cost" in fields or method == order.delivery_method:
+        return out, []
+    methods, rates = delivery_facts(project=order.project)
+    if not rates:
+        return out, []
+    address = fields.get("delivery_address")
+    where = (
+        order_address(order=order)
+        if address is None
+        else delivery_rules.Address.of(address or order.customer.recipient_address)
+    )
+    options = delivery_rules.delivery_options(
+        address=where, goods_total=order.goods_total, methods=methods, rates=rates
+    )
+    option = delivery_rules.option_for(options, method)
+    if option is None:
+        rule = playbook_def(order.project.playbook).settings.get("delivery_rule", "COD-13")
+        return out, [violation(rule, "delivery_method", delivery_rules.NOT_AVAILABLE)]
+    out["delivery_cost"] = option.cost
+    return out, []
+
+
+def _window_changed(order: Order, fields: Mapping[str, Any]) -> bool:
+    return any(
+        name in fields and fields[name] != getattr(order, name)
+        for name in ("delivery_date", "delivery_time_from", "delivery_time_to")
+    )
+
+
+def with_delivery_effects(order: Order, fields: Mapping[str, Any]) -> tuple[dict, list[Violation]]:
+    """What writing `fields` also writes (SHOP-7), for an edit and a result alike: the
+    cost of a method set without one (`priced_delivery`), and the department's approval
+    dropped when the day or window it approved changes."""
+    out, found = priced_delivery(order, fields)
+    if (
+        order.delivery_window_approved
+        and "delivery_window_approved" not in out
+        and _window_changed(order, out)
+    ):
+        # an approval is of the window the department saw; a new one needs its own
+        out["delivery_window_approved"] = False
+    return out, found
+
+
 @transaction.atomic
 def order_update(
     *,
@@ -95,11 +149,13 @@ def order_update(
     order = lock_order(order_id=order_id, actor=actor, action=READ)
     role = role_of(actor, order.project)
     if role == "delivery":
+        # the delivery department approves a window or writes its note while an operator
+        # holds the order: COD-9's claim keeps other operators out, not the department
         if customer or set(fields) - DELIVERY_DEPARTMENT_FIELDS:
             raise Forbidden()
     else:
         ensure_can(actor, order.project, WORK)
-    ensure_claim_allows(order, actor, now)
+        ensure_claim_allows(order, actor, now)
     check_version(order, version)
     ensure_open(order, playbook_def(order.project.playbook))
     found = [
@@ -108,6 +164,8 @@ def order_update(
     ]
     found += customer_check_edit(customer, role=role)
     found += check_order_fields(order, fields, actor=actor)
+    if not found:
+        fields, found = with_delivery_effects(order, fields)
     if found:
         raise RuleViolations(found)
     changes = customer_update(customer=order.customer, project=order.project, values=customer)

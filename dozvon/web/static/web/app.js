@@ -276,4 +276,54 @@
         });
     });
   }
+
+  // SHOP-7: one delivery method. Choosing it in a result's form (handed to delivery) is
+  // choosing that option: the same request as "find delivery options", priced by the rate
+  // table; the totals and every form's version follow, what was typed stays.
+  if (delivery) {
+    document.querySelectorAll("[data-outcome-form] select[name=delivery_method]").forEach(function (select) {
+      var form = select.closest("form");
+      var status = document.createElement("p");
+      status.className = "muted";
+      status.dataset.methodStatus = "";
+      status.hidden = true;
+      select.closest(".field").appendChild(status);
+      var chosen = select.value;
+      select.addEventListener("change", function () {
+        if (!select.value) return;
+        var body = new FormData();
+        body.append("option", select.value);
+        body.append("version", form.querySelector("[name=version]").value);
+        var saves = form.querySelectorAll("button[type=submit]");
+        saves.forEach(function (b) { b.disabled = true; });
+        fetch(delivery.dataset.delivery, {
+          method: "POST", body: body, credentials: "same-origin",
+          headers: { "X-CSRFToken": token ? token.value : "" },
+        }).then(function (r) {
+          return r.json().then(function (d) { return { ok: r.ok, data: d }; });
+        }).then(function (res) {
+          status.hidden = false;
+          if (!res.ok) {
+            status.className = "error";
+            status.textContent = (res.data.errors || []).map(function (e) { return e.message + " (" + e.rule + ")"; }).join(" ") || res.data.detail || "";
+            select.value = chosen;
+            return;
+          }
+          var o = res.data.order;
+          chosen = o.delivery_method;
+          delivery.dataset.version = String(o.version);
+          document.querySelectorAll("input[name=version]").forEach(function (v) { v.value = String(o.version); });
+          var cells = { delivery: o.delivery_cost, total: o.total, goods: o.goods_total };
+          Object.keys(cells).forEach(function (k) {
+            var cell = document.querySelector('[data-total="' + k + '"]');
+            if (cell) cell.textContent = money(cells[k]);
+          });
+          status.className = "muted";
+          status.textContent = select.options[select.selectedIndex].text + ": " + money(o.delivery_cost);
+        }).finally(function () {
+          saves.forEach(function (b) { b.disabled = false; });
+        });
+      });
+    });
+  }
 })();
