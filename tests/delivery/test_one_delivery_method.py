@@ -5,6 +5,7 @@ through an edit, is priced by the rate table."""
 from __future__ import annotations
 
 import re
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -87,3 +88,26 @@ def test_the_hand_off_form_holds_the_method_chosen_from_the_options_shop_7(clien
     assert re.search(r'<option value="within_mkad" selected>', form)
     # and the card shows the chosen method with its cost
     assert "В пределах МКАД, 500\u00a0₽" in page
+
+
+def test_a_result_that_sets_the_method_prices_it_like_an_edit_shop_7(shop_rates):
+    # given an order in Moscow whose delivery was agreed
+    order = order_at(shop_rates, MOSCOW)
+    day = (NOW + timedelta(days=1)).date()
+    # when the operator hands it to delivery choosing "within MKAD" in the result (no cost)
+    saved = svc.order_apply_outcome(
+        order_id=order.pk,
+        code="handed_to_delivery",
+        actor=shop_rates.operator,
+        version=order.version,
+        fields={
+            "delivery_date": day,
+            "delivery_time_from": time(10),
+            "delivery_time_to": time(14),
+            "delivery_method": "within_mkad",
+        },
+        now=NOW,
+    )
+    # then the method costs what the rate table says, and the grand total follows (X-5)
+    assert (saved.delivery_method, saved.delivery_cost) == ("within_mkad", Decimal("500.00"))
+    assert saved.total == saved.goods_total + Decimal("500.00")

@@ -111,8 +111,12 @@ def priced_delivery(order: Order, fields: Mapping[str, Any]) -> tuple[dict, list
 
 
 def _window_changed(order: Order, fields: Mapping[str, Any]) -> bool:
+    """A day or window that was set and is now different (an approval given before any
+    window was recorded covers the one the operator then records)."""
     return any(
-        name in fields and fields[name] != getattr(order, name)
+        name in fields
+        and getattr(order, name) not in (None, "")
+        and fields[name] != getattr(order, name)
         for name in ("delivery_date", "delivery_time_from", "delivery_time_to")
     )
 

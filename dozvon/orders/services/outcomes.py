@@ -14,6 +14,7 @@ from dozvon.automation import services as automation
 from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
+from dozvon.core.money import money
 from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, Store, declared
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 from dozvon.orders.services.base import (
@@ -24,8 +25,9 @@ from dozvon.orders.services.base import (
     ensure_open,
     lock_order,
     plain,
+    recompute_totals,
 )
-from dozvon.orders.services.edits import check_order_fields
+from dozvon.orders.services.edits import check_order_fields, with_delivery_effects
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks import engine
 from dozvon.playbooks.automation_def import EffectDef
@@ -73,6 +75,10 @@ def order_apply_outcome(
     if unknown:
         raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
     refused = check_order_fields(order, fields, actor=actor)
+    if not refused:
+        # SHOP-7: a method set without a cost costs what the rate table says; a new window
+        # drops the department's approval of the old one
+        fields, refused = with_delivery_effects(order, fields)
     if refused:
         raise RuleViolations(refused)
     if problem and problem not in pb.problems:
@@ -159,6 +165,10 @@ def order_apply_outcome(
     for name, value in fields.items():
         setattr(order, name, value)
         written.append(name)
+    if "delivery_cost" in fields:  # the grand total follows the delivery's cost
+        order.delivery_cost = money(order.delivery_cost)
+        recompute_totals(order)
+        written += ["goods_total", "total"]
     if fields.get("delivery_note"):
         order.delivery_flag = True
         written.append("delivery_flag")
