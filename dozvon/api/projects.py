@@ -26,6 +26,14 @@ from dozvon.queues import services as queue_svc
 router = Router()
 
 
+class ProjectPlaybookOut(PlaybookOut):
+    """The playbook as data, with the project's settings a client needs to work its
+    orders: the caller lines a call attempt names (DUN-7/X-8: `POST /orders/{id}/calls`
+    with `line`, two different lines a day; empty when the playbook has none)."""
+
+    caller_lines: list[str]
+
+
 @router.get("/projects", tags=["projects"], response=responses({200: list[ProjectOut]}))
 def list_projects(request):
     lang = get_language()
@@ -59,7 +67,9 @@ def list_products(request, slug: str):
     ]
 
 
-@router.get("/projects/{slug}/playbook", tags=["projects"], response=responses({200: PlaybookOut}))
+@router.get(
+    "/projects/{slug}/playbook", tags=["projects"], response=responses({200: ProjectPlaybookOut})
+)
 def get_playbook(request, slug: str):
     project = project_for(request.auth, slug)
     pb = playbook_def(project.playbook)
@@ -103,6 +113,7 @@ def get_playbook(request, slug: str):
             for q in pb.queues
         ],
         "payment_methods": list(pb.payment_methods),
+        "caller_lines": [str(line) for line in pb.settings.get("caller_lines", ())],
     }
 
 

@@ -107,8 +107,17 @@ PAID = [
 BANK_DETAILS_RU = """Получатель: ООО «Аптека-Демо» (демо-реквизиты)
 ЕГРПОУ 00000000
 IBAN UA00 0000 0000 0000 0000 0000 0000 0 в АО «Демобанк», г. Киев
-Назначение платежа: оплата заказа № (номер заказа)"""
+Назначение платежа: оплата заказа № {{ order_number }}"""
 
+# DUN-2: the bonus in the customer's terms: how many units of which product
+_GIFT_RU = (
+    "{{ bonus_units }} шт.{% if bonus_product %} «{{ bonus_product }}»"
+    "{% else %} товаров из заказа{% endif %}"
+)
+_GIFT_UK = (
+    "{{ bonus_units }} шт.{% if bonus_product %} «{{ bonus_product }}»"
+    "{% else %} товарів із замовлення{% endif %}"
+)
 _SIGN_RU = "\nС уважением,\n{{ shop_name }}\n"
 _SIGN_UK = "\nЗ повагою,\n{{ shop_name }}\n"
 _LIST = (
@@ -131,18 +140,20 @@ def _templates() -> list[dict]:
         ),
         "bonus_offer": (
             "Бонус за оплату",
-            "Бонус {{ bonus_percent }} % к заказу № {{ order_number }}",
+            "{{ bonus_units }} шт. в подарок к заказу № {{ order_number }}",
             "Здравствуйте, {{ customer_name }}!\n\nОплатите заказ № {{ order_number }} "
-            "({{ total }}), и мы положим в посылку ещё {{ bonus_units }} шт. бесплатно — "
-            "бонус {{ bonus_percent }} %.\n\nРеквизиты:\n{{ bank_details }}\n" + _SIGN_RU,
+            "на сумму {{ total }}, и мы положим в посылку ещё " + _GIFT_RU + " бесплатно: "
+            "вместо {{ order_units }} шт. вы получите {{ units_with_bonus }} шт. за ту же "
+            "сумму (бонус {{ bonus_percent }} %).\n\nРеквизиты:\n{{ bank_details }}\n" + _SIGN_RU,
         ),
         "final_bonus_offer": (
             "Последнее предложение",
-            "Последнее предложение: +25 % к заказу № {{ order_number }}",
+            "Последнее предложение: {{ bonus_units }} шт. в подарок к заказу № {{ order_number }}",
             "Здравствуйте, {{ customer_name }}!\n\nМы так и не получили оплату заказа "
             "№ {{ order_number }}. Последнее предложение: оплатите {{ total }}, и мы добавим "
-            "{{ bonus_units }} шт. (+{{ bonus_percent }} %).\n\nРеквизиты:\n"
-            "{{ bank_details }}\n" + _SIGN_RU,
+            + _GIFT_RU
+            + " бесплатно: {{ units_with_bonus }} шт. вместо {{ order_units }} "
+            "(бонус {{ bonus_percent }} %).\n\nРеквизиты:\n{{ bank_details }}\n" + _SIGN_RU,
         ),
     }
     uk = {
@@ -156,18 +167,21 @@ def _templates() -> list[dict]:
         ),
         "bonus_offer": (
             "Бонус за оплату",
-            "Бонус {{ bonus_percent }} % до замовлення № {{ order_number }}",
+            "{{ bonus_units }} шт. у подарунок до замовлення № {{ order_number }}",
             "Вітаємо, {{ customer_name }}!\n\nСплатіть замовлення № {{ order_number }} "
-            "({{ total }}), і ми додамо до посилки ще {{ bonus_units }} шт. безкоштовно — "
-            "бонус {{ bonus_percent }} %.\n\nРеквізити:\n{{ bank_details }}\n" + _SIGN_UK,
+            "на суму {{ total }}, і ми додамо до посилки ще " + _GIFT_UK + " безкоштовно: "
+            "замість {{ order_units }} шт. ви отримаєте {{ units_with_bonus }} шт. за ту саму "
+            "суму (бонус {{ bonus_percent }} %).\n\nРеквізити:\n{{ bank_details }}\n" + _SIGN_UK,
         ),
         "final_bonus_offer": (
             "Остання пропозиція",
-            "Остання пропозиція: +25 % до замовлення № {{ order_number }}",
+            "Остання пропозиція: {{ bonus_units }} шт. у подарунок до замовлення "
+            "№ {{ order_number }}",
             "Вітаємо, {{ customer_name }}!\n\nМи досі не отримали оплату замовлення "
             "№ {{ order_number }}. Остання пропозиція: сплатіть {{ total }}, і ми додамо "
-            "{{ bonus_units }} шт. (+{{ bonus_percent }} %).\n\nРеквізити:\n"
-            "{{ bank_details }}\n" + _SIGN_UK,
+            + _GIFT_UK
+            + " безкоштовно: {{ units_with_bonus }} шт. замість {{ order_units }} "
+            "(бонус {{ bonus_percent }} %).\n\nРеквізити:\n{{ bank_details }}\n" + _SIGN_UK,
         ),
     }
     out = []

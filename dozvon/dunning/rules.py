@@ -405,3 +405,53 @@ def check_exhausted(
             count=emails + calls,
         )
     ]
+
+
+def check_emails_only(*, email: str, rule_id: str = "DUN-8") -> list[Violation]:
+    """DUN-8: an unreachable number gets emails instead of calls, so marking the order
+    "emails only" needs the customer's email address (X-9: the one an email goes to)."""
+    if (email or "").strip():
+        return []
+    return [
+        violation(
+            rule_id,
+            "customer.email",
+            'The customer has no email address: "emails only" would leave the order with '
+            "no way to reach them. Add the email first.",
+        )
+    ]
+
+
+# --- DUN-4: the same email twice in a row -----------------------------------------------------
+
+# a second identical email this soon after the first, with nothing done in between, is the
+# same request twice (a double click, a browser resending the form), not a new offer
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """An email an operator sent on the order: which, at which bonus %, when."""
+
+    template: str
+    bonus_percent: int | None
+    at: datetime
+
+
+def repeats_last_email(
+    *,
+    last: SentEmail | None,
+    template: str,
+    bonus_percent: int | None,
+    worked_since: bool,
+    now: datetime,
+    window: timedelta = REPEAT_WINDOW,
+) -> bool:
+    """DUN-4: is this email the one just sent again? The order's latest email from an
+    operator is the same template at the same bonus %, less than `window` ago, and no
+    call or comment came after it (`worked_since`): the customer would get the same
+    offer twice in a row. After a conversation, or later, sending it again is a choice."""
+    if last is None or worked_since:
+        return False
+    same = last.template == template and last.bonus_percent == bonus_percent
+    return same and now - last.at < window

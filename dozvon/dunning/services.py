@@ -8,16 +8,19 @@ playbook (policy is data): the `calling_discipline` check of its outcomes (DUN-7
   outcomes check it themselves before a postponement or a cancel).
 - `check_bonus_allowed(order, percent=, now=)`: DUN-1/2, the bonus % the order's week of
   work allows.
-- `exhausted_clean_up(project=, actor=, now=)`: DUN-8, the worklist's button.
+- `exhausted_clean_up(project=, actor=, now=, seen=)`: DUN-8, the worklist's button,
+  confirmed from its preview (`cleanup_selectors.clean_up_preview`).
 - `exhausted_switch(project=, enabled=, actor=, now=)`: DUN-8's nightly run on or off.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dozvon.automation.models import TriggerRun, TriggerSwitch
+from dozvon.automation.selectors import trigger_candidates
 from dozvon.automation.services import trigger_run_now, trigger_switch
 from dozvon.calls.models import CallAttempt
 from dozvon.core.errors import RuleViolations, Violation, violation
@@ -160,14 +163,41 @@ def _exhausted(project) -> TriggerDef:
     return trigger
 
 
-def exhausted_clean_up(*, project, actor, now: datetime) -> int:
+def exhausted_order_ids(project, *, trigger: TriggerDef, now: datetime) -> set[int]:
+    """DUN-8: the orders the clean-up (`trigger`) would apply to now."""
+    rows = trigger_candidates(project=project, trigger=trigger, now=now)
+    return {order_id for _, order_id, _ in rows}
+
+
+def exhausted_clean_up(
+    *, project, actor, now: datetime, seen: Collection[int] | None = None
+) -> int:
     """DUN-8, the worklist's button: every order of the worklist with more than 7 emails
     + call attempts gets the final +25 % offer email and is cancelled — the playbook's
     `exhausted` trigger applied now, each order once (a later nightly run, or a second
     click, finds its `TriggerRun` and does nothing). Supervisors only (another project's
-    user: not found; an operator: forbidden). How many orders were cleaned up."""
+    user: not found; an operator: forbidden). How many orders were cleaned up.
+
+    `seen`: the orders the supervisor saw in the preview and confirmed. An order the
+    clean-up would cancel that is not among them (it became exhausted since) refuses the
+    whole run, nothing done: the supervisor looks at the list again. Orders of the
+    preview that are no longer due (paid meanwhile) are simply not touched."""
     ensure_can(actor, project, SUPERVISE)
     trigger = _exhausted(project)
+    if seen is not None:
+        unseen = exhausted_order_ids(project, trigger=trigger, now=now) - set(seen)
+        if unseen:
+            raise RuleViolations(
+                [
+                    violation(
+                        trigger.rule,
+                        "orders",
+                        "New orders became exhausted since the preview (%(count)s more); check "
+                        "the list again before the clean-up.",
+                        count=len(unseen),
+                    )
+                ]
+            )
     return trigger_run_now(project=project, code=trigger.code, actor=actor, now=now)
 
 

@@ -9,4 +9,9 @@ urlpatterns = [
     path("p/<slug:slug>/worklist/clean-up", cleanup.clean_up, name="clean_up"),
     path("p/<slug:slug>/worklist/nightly-clean-up", cleanup.nightly_switch, name="nightly_switch"),
     path("orders/<int:order_id>/dun/send", views.order_send, name="order_send"),
+    path(
+        "orders/<int:order_id>/dun/confirm-payment",
+        views.order_confirm_payment,
+        name="confirm_payment",
+    ),
 ]

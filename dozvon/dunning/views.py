@@ -1,4 +1,5 @@
-"""DUN screens (issue 14): the worklist (DUN-3) and the card panel's email actions (DUN-4).
+"""DUN screens (issue 14): the worklist (DUN-3), the card panel's email actions (DUN-4)
+and a supervisor's confirmation of a payment (DUN-5, DUN-9).
 
 Views parse input, call one selector or service, and render or redirect; the card itself
 is web/card.py (it shows the panel for a playbook with a worklist)."""
@@ -15,13 +16,17 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.core.money import display_money
 from dozvon.dunning import selectors as sel
-from dozvon.messaging.services import message_send_now
+from dozvon.dunning.emails import dun_email_send
+from dozvon.messaging.models import MessageState
+from dozvon.payments.rules import MONEY_RULE
+from dozvon.payments.services import payment_confirm
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can, is_supervising, project_for, projects_for
 from dozvon.web.card import DUN, rerender
 from dozvon.web.errors import domain_errors
-from dozvon.web.forms import parse_int
+from dozvon.web.forms import parse_discount, parse_int
 from dozvon.web.loop import back_to_card
 from dozvon.web.views import _queues
 
@@ -112,7 +117,7 @@ def order_send(request, order_id):
     try:
         if template not in SENDABLE:
             raise RuleViolations([violation("input", "template", "Choose an email to send.")])
-        message, queued = message_send_now(
+        message, queued = dun_email_send(
             order_id=order_id,
             template=template,
             bonus_percent=percent if template == "bonus_offer" else None,
@@ -121,10 +126,51 @@ def order_send(request, order_id):
         )
     except RuleViolations as exc:
         return rerender(request, order_id, exc, open_outcome=DUN)
-    text = (
-        _('Email "%(name)s" to %(to)s queued.')
-        if queued
-        else _('Email "%(name)s" to %(to)s is already queued.')
-    )
+    if queued:
+        text = _('Email "%(name)s" to %(to)s queued.')
+    elif message.state == MessageState.QUEUED:
+        text = _('Email "%(name)s" to %(to)s is already queued.')
+    else:  # DUN-4: the same email moments ago (a double click): not sent twice
+        text = _('Email "%(name)s" to %(to)s was sent moments ago; it is not sent twice.')
     messages.success(request, text % {"name": message.name, "to": message.to})
+    return back_to_card(request, order_id)
+
+
+@login_required
+@require_POST
+@domain_errors
+def order_confirm_payment(request, order_id):
+    """DUN-5/9: a supervisor confirms the customer's payment from the proof: the amount
+    (the outstanding one when empty), the bank's reference (optional) and a comment in
+    Russian. The payment counts for the operator who worked the order last (DUN-9), as
+    one the partner reports does. Refusals are shown in the panel."""
+    text = (request.POST.get("amount") or "").strip()[:30]
+    amount = parse_discount(text) if text else None
+    try:
+        if text and (amount is None or not amount.is_finite()):
+            raise RuleViolations([violation(MONEY_RULE, "amount", "The amount is not a number.")])
+        payment = payment_confirm(
+            order_id=order_id,
+            amount=amount,
+            reference=(request.POST.get("reference") or "")[:200],
+            comment=(request.POST.get("comment") or "")[:5000],
+            actor=request.user,
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        return rerender(request, order_id, exc, open_outcome=DUN)
+    who = payment.attributed_to
+    args = {
+        "amount": display_money(payment.amount, payment.currency),
+        "operator": (who.get_full_name() or who.get_username()) if who else "",
+    }
+    messages.success(
+        request,
+        (
+            _("Payment of %(amount)s confirmed; it counts for %(operator)s.")
+            if who
+            else _("Payment of %(amount)s confirmed; nobody worked the order before it.")
+        )
+        % args,
+    )
     return back_to_card(request, order_id)

@@ -28,7 +28,8 @@ from dozvon.projects.models import Membership
 BANK_DETAILS = """Получатель: ООО «Дозвон-Демо»
 ИНН 7701234567, КПП 770101001
 Р/с 40702810900000012345 в ПАО «Демобанк», г. Москва
-К/с 30101810400000000225, БИК 044525225"""
+К/с 30101810400000000225, БИК 044525225
+Назначение платежа: оплата заказа № {{ order_number }}"""
 
 _ITEMS_TEXT = (
     "{% for item in items %}{{ forloop.counter }}. {{ item.name }} — {{ item.quantity }} × "
@@ -50,7 +51,9 @@ def _bonus(code: str, name: str, headline: str, fixed: int | None = None) -> dic
     """DUN-2/4: an offer of extra units for paying now (at the operator's % or `fixed`)."""
     offer = (
         "Оплатите заказ № {{ order_number }} на сумму {{ total }}, и мы добавим к нему "
-        "{{ bonus_units }} уп. в подарок (бонус {{ bonus_percent }} %)."
+        "{{ bonus_units }} уп. в подарок (бонус {{ bonus_percent }} %)"
+        "{% if bonus_product %}: «{{ bonus_product }}»{% endif %} — вместо "
+        "{{ order_units }} уп. вы получите {{ units_with_bonus }} уп. за ту же сумму."
     )
     return {
         "code": code,

@@ -60,6 +60,12 @@ CONTEXT: dict[str, Any] = {
     "bank_details": LEAF,
     "bonus_percent": LEAF,
     "bonus_units": LEAF,
+    # DUN-2: what the bonus is, in the customer's terms: the product the extra units are
+    # of (its name when the order has one product, else empty), the order's units, and
+    # the units the customer gets with the bonus for the same money
+    "bonus_product": LEAF,
+    "order_units": LEAF,
+    "units_with_bonus": LEAF,
     "due_date": LEAF,
     # SUB-1: the information email to an accelerated subscriber (services.message_queue_to)
     "subscription_number": LEAF,
@@ -73,7 +79,10 @@ CONTEXT: dict[str, Any] = {
 SUBSCRIPTION_VARIABLES = frozenset(
     {"subscription_number", "collection_name", "plan_name", "remaining_issues", "suspend_on"}
 )
-BONUS_VARIABLES = frozenset({"bonus_percent", "bonus_units"})
+BONUS_VARIABLES = frozenset({"bonus_percent", "bonus_units", "units_with_bonus"})
+# The names the project's bank details (mail settings) may use: "purpose of payment: order
+# No. {{ order_number }}" is filled in for each email (issue 23 item 11)
+BANK_DETAILS_VARIABLES = frozenset({"order_number", "order_date", "total", "customer_name"})
 FORLOOP = {k: LEAF for k in ("counter", "counter0", "revcounter", "revcounter0", "first", "last")}
 NODES = (TextNode, VariableNode, IfNode, ForNode, WithNode, CommentNode, SpacelessNode)
 FILTERS = frozenset(
@@ -250,6 +259,30 @@ def _day(value: date | datetime | None, tz: str) -> str:
     return f"{value:%d.%m.%Y}"
 
 
+def bank_details_text(text: str, values: Mapping[str, Any]) -> str:
+    """The project's bank details with the order's values filled in where they name them
+    (`{{ order_number }}` in the purpose of payment; BANK_DETAILS_VARIABLES). Text that
+    names anything else, or is not a valid template, is shown as written: the bank
+    details never stop an email, and nothing beyond those values can reach it."""
+    if not text or "{" not in text:
+        return text
+    try:
+        used = variables_of(text)
+    except TemplateRefused:
+        return text
+    if not used <= BANK_DETAILS_VARIABLES:
+        return text
+    shown = {name: values.get(name, "") for name in BANK_DETAILS_VARIABLES}
+    return ENGINE.from_string(text).render(Context(shown, autoescape=False))
+
+
+def _bonus_product(items: list[dict[str, Any]]) -> str:
+    """DUN-2: the product the bonus units are of: the order's one product (its gifts
+    aside), else none (the template then speaks of the order's products)."""
+    names = {item["name"] for item in items if not item["gift"]}
+    return names.pop() if len(names) == 1 else ""
+
+
 def message_context(
     order,
     *,
@@ -275,29 +308,37 @@ def message_context(
         }
         for item in order.items.all()
     ]
+    number = str(order.external_id or order.pk)
+    customer_name = order.customer_name or order.customer.full_name
+    total = display_money(order.total, currency)
     context: dict[str, Any] = {
-        "order_number": str(order.external_id or order.pk),
+        "order_number": number,
         "order_date": _day(order.created_at, tz),
-        "customer_name": order.customer_name or order.customer.full_name,
+        "customer_name": customer_name,
         "items": items,
         "goods_total": display_money(order.goods_total, currency),
         "delivery_cost": display_money(order.delivery_cost, currency),
-        "total": display_money(order.total, currency),
+        "total": total,
         "currency": currency,
         "shop_name": (mail_settings.sender_name if mail_settings else "") or project.name,
-        "bank_details": mail_settings.bank_details if mail_settings else "",
+        "bank_details": "",
         "bonus_percent": "",
         "bonus_units": "",
+        "bonus_product": _bonus_product(items),
+        "order_units": sum(item["quantity"] for item in items),
+        "units_with_bonus": "",
         "due_date": _day(due_date if due_date is not None else order.due_at, tz),
         **dict.fromkeys(SUBSCRIPTION_VARIABLES, ""),
     }
+    if mail_settings is not None:
+        context["bank_details"] = bank_details_text(mail_settings.bank_details, context)
     if bonus_percent is not None:
         # DUN-2: the bonus is extra units of the order's products ("bonus pills")
-        units = sum(item["quantity"] for item in items)
+        units = context["order_units"]
+        extra = bonus_units if bonus_units is not None else dun_bonus_units(units, bonus_percent)
         context["bonus_percent"] = bonus_percent
-        context["bonus_units"] = (
-            bonus_units if bonus_units is not None else dun_bonus_units(units, bonus_percent)
-        )
+        context["bonus_units"] = extra
+        context["units_with_bonus"] = units + extra
     if set(context) != set(CONTEXT):  # the allow-list and the values stay one list
         raise RuntimeError("message_context and CONTEXT disagree")
     return context
@@ -331,7 +372,9 @@ def free_context(
     context.update(
         customer_name=customer_name,
         shop_name=(mail_settings.sender_name if mail_settings else "") or project.name,
-        bank_details=mail_settings.bank_details if mail_settings else "",
+        bank_details=bank_details_text(
+            mail_settings.bank_details if mail_settings else "", {"customer_name": customer_name}
+        ),
     )
     fixed = {"customer_name", "shop_name", "bank_details"}
     for name, value in (values or {}).items():

@@ -27,6 +27,9 @@ MONEY_RULE = "X-5"  # amounts and currencies of an order's payments
 INPUT_RULE = "X-10"  # data the partner sends (time, reference, idempotency)
 ORDER_RULE = "DUN-1"  # a paid order is no longer worked
 KPI_RULE = "DUN-9"  # payments after calls
+# the playbook's outcome (dun.toml) by which a supervisor confirms a payment (DUN-5): it
+# records the payment, and is not itself work towards it (DUN-9)
+CONFIRM_OUTCOME = "paid"
 # partners' clocks drift: a payment time this far ahead of ours is still "now"
 CLOCK_SKEW = timedelta(minutes=5)
 SHARE_PLACES = Decimal("0.0001")

@@ -20,8 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet, Sum, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, TruncDate
 
 from dozvon.audit.models import AuditEntry
 from dozvon.calls.models import CallAttempt
@@ -30,7 +31,7 @@ from dozvon.core.money import money
 from dozvon.orders.models import Order
 from dozvon.orders.services.events import Event
 from dozvon.payments.models import Payment, WorkKind
-from dozvon.payments.rules import WorkFact, paid_share
+from dozvon.payments.rules import CONFIRM_OUTCOME, WorkFact, paid_share
 from dozvon.projects.access import PAYMENTS, READ, ensure_can
 
 # audit actions that are an operator's work on an order, and what kind of work
@@ -38,6 +39,17 @@ WORK_ACTIONS: dict[str, str] = {
     Event.OUTCOME.value: WorkKind.OUTCOME,
     Event.MESSAGE_QUEUED.value: WorkKind.EMAIL,
 }
+
+
+def _work_audits(qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """The audit rows that are work: a result saved or an email queued by a person — but
+    not a supervisor's confirmation of the payment itself (the `paid` outcome: it closes
+    the work, it is nobody's work towards the payment)."""
+    return (
+        qs.filter(action__in=list(WORK_ACTIONS), actor__isnull=False)
+        .alias(outcome=Coalesce(KT("changes__outcome"), Value(""), output_field=TextField()))
+        .exclude(Q(action=Event.OUTCOME.value) & Q(outcome=CONFIRM_OUTCOME))
+    )
 
 
 # --- one order ----------------------------------------------------------------------------
@@ -69,12 +81,8 @@ def work_before(order: Order, *, before: datetime) -> list[WorkFact]:
         .values_list("started_at", "operator_id")
     )
     audits = (
-        AuditEntry.objects.filter(
-            target_type="order",
-            target_id=str(order.pk),
-            action__in=list(WORK_ACTIONS),
-            actor__isnull=False,
-            at__lt=before,
+        _work_audits(
+            AuditEntry.objects.filter(target_type="order", target_id=str(order.pk), at__lt=before)
         )
         .order_by("at", "id")
         .values_list("at", "actor_id", "action")
@@ -125,13 +133,8 @@ def kpi_queries(project, *, start: date, end: date) -> dict[str, QuerySet]:
         .distinct()
     )
     audits = (
-        AuditEntry.objects.filter(
-            project=project,
-            target_type="order",
-            action__in=list(WORK_ACTIONS),
-            actor__isnull=False,
-            at__gte=lo,
-            at__lt=hi,
+        _work_audits(
+            AuditEntry.objects.filter(project=project, target_type="order", at__gte=lo, at__lt=hi)
         )
         .annotate(day=TruncDate("at", tzinfo=tz))
         .values_list("day", "actor_id", "target_id")

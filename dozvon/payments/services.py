@@ -17,6 +17,7 @@ from dozvon.core.money import display_money, money
 from dozvon.orders.models import Order
 from dozvon.orders.services.base import apply_route, bump_version, lock_order
 from dozvon.orders.services.events import Event, Line, record
+from dozvon.orders.services.outcomes import order_apply_outcome
 from dozvon.payments import rules
 from dozvon.payments.models import Payment
 from dozvon.payments.selectors import work_before
@@ -110,25 +111,9 @@ def payment_report(
     if found:
         raise RuleViolations(found)
 
-    last = rules.attribute(work_before(order, before=paid_at), paid_at)
-    operator = None
-    if last is not None:
-        operator = get_user_model().objects.filter(pk=last.operator_id).first()
+    operator, last = _attributed(order, paid_at)
     old_status = order.status
-    payment = Payment(
-        project=project,
-        order=order,
-        amount=amount,
-        currency=currency,
-        paid_at=paid_at,
-        reference=reference,
-        attributed_to=operator,
-        attributed_kind=last.kind if last else "",
-        attributed_at=last.at if last else None,
-        status_before=old_status,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        created_at=now,
-    )
+    payment = _payment(order, reported, reference, operator, last, actor=actor, now=now)
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin leaves ours usable
             payment.save(force_insert=True)
@@ -139,27 +124,143 @@ def payment_report(
         return _same_or_conflict(stored, reported)
 
     order.status, order.status_group, order.problem = paid_status.code, paid_status.group, ""
+    _mark_paid(order, amount, ["status", "status_group", "problem"], now=now)
+    _record_paid(order, payment, operator, old_status, pb, actor=actor, now=now)
+    return payment, True
+
+
+def _attributed(order: Order, paid_at: datetime):
+    """DUN-9: (the person, the work) the payment is attributed to, or (None, None)."""
+    last = rules.attribute(work_before(order, before=paid_at), paid_at)
+    if last is None:
+        return None, None
+    return get_user_model().objects.filter(pk=last.operator_id).first(), last
+
+
+def _payment(
+    order: Order, fact: rules.PaymentFact, reference: str, operator, last, *, actor, now
+) -> Payment:
+    return Payment(
+        project=order.project,
+        order=order,
+        amount=fact.amount,
+        currency=fact.currency,
+        paid_at=fact.paid_at,
+        reference=reference,
+        attributed_to=operator,
+        attributed_kind=last.kind if last else "",
+        attributed_at=last.at if last else None,
+        status_before=order.status,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+    )
+
+
+def _mark_paid(order: Order, amount: Decimal, written: list[str], *, now: datetime) -> None:
+    """The order is paid: out of the worklist, unclaimed, the amount added (DUN-1)."""
     order.claimed_by, order.claimed_at = None, None
     order.paid_amount = money(order.paid_amount + amount)
     order.payment_status = PAID
     written = [
-        "status",
-        "status_group",
-        "problem",
+        *written,
         *apply_route(order, LEAVES_WORK),
         "claimed_by",
         "claimed_at",
         "paid_amount",
         "payment_status",
     ]
-    bump_version(order, now, written)
-    _record_paid(order, payment, operator, old_status, pb, actor=actor, now=now)
-    return payment, True
+    bump_version(order, now, list(dict.fromkeys(written)))
 
 
-def _record_paid(order: Order, payment: Payment, operator, old_status: str, pb, *, actor, now):
+# --- a supervisor confirms a payment --------------------------------------------------------
+
+
+def outstanding(order: Order) -> Decimal:
+    """What the customer still owes: the order's total less what was paid (0 at least)."""
+    return max(money(order.total - order.paid_amount), money(0))
+
+
+def confirmed_reference(order: Order) -> str:
+    """The reference of a confirmation without the bank's own (one per order)."""
+    return f"confirmed:{order.pk}"
+
+
+@transaction.atomic
+def payment_confirm(
+    *,
+    order_id: int,
+    comment: str,
+    amount: Decimal | None = None,
+    reference: str = "",
+    actor,
+    now: datetime,
+) -> Payment:
+    """A supervisor confirms the customer's payment from the proof (the playbook's `paid`
+    outcome, DUN-5) — and the payment is recorded as one the partner reports is (DUN-9):
+    attributed to the last person who worked the order before it, counted in "payments
+    after calls" for them, the order paid and out of the worklist at once.
+
+    `amount`: what was paid, the outstanding amount when not given; `reference`: the
+    bank's, else `confirmed:<order id>`. Refused with every reason at once (422, nothing
+    written): the payment's (X-5, X-10), the order's (DUN-1: paid already), and then the
+    outcome's (a supervisor only, a comment in Russian, DUN-6). NotFound outside the
+    caller's projects, Forbidden for an operator."""
+    order = lock_order(order_id=order_id, actor=actor, action=PAYMENTS)
+    project = order.project
+    amount = outstanding(order) if amount is None else amount
+    reference = rules.normal_reference(reference) or confirmed_reference(order)
+    found = rules.check_payment(
+        amount=amount,
+        currency=project.currency,
+        expected_currency=project.currency,
+        paid_at=now,
+        reference=reference,
+        now=now,
+    )
+    pb = playbook_def(project.playbook)
+    paid_status = pb.statuses.get(PAID)
+    found += rules.check_order_takes_payment(
+        paid_group=paid_status.group if paid_status else None,
+        status_group=order.status_group,
+        paid_before=Payment.objects.filter(order=order).exists(),
+    )
+    if Payment.objects.filter(project=project, reference=reference).exists():
+        found.append(duplicate_violation())
+    if rules.CONFIRM_OUTCOME not in pb.outcomes and not found:
+        found.append(
+            violation(rules.ORDER_RULE, "order", "This project's playbook has no paid status.")
+        )
+    if found:
+        raise RuleViolations(found)
+    operator, last = _attributed(order, now)  # before the confirmation's own audit row
+    status_before = order.status
+    order = order_apply_outcome(
+        order_id=order.pk, actor=actor, code=rules.CONFIRM_OUTCOME, comment=comment, now=now
+    )
+    amount = money(amount)
+    fact = rules.PaymentFact(order.pk, amount, project.currency, now)
+    payment = _payment(order, fact, reference, operator, last, actor=actor, now=now)
+    payment.status_before = status_before
+    payment.save(force_insert=True)
+    _mark_paid(order, amount, [], now=now)
+    _record_paid(order, payment, operator, "", pb, actor=actor, now=now, status_line=False)
+    return payment
+
+
+def _record_paid(
+    order: Order,
+    payment: Payment,
+    operator,
+    old_status: str,
+    pb,
+    *,
+    actor,
+    now,
+    status_line: bool = True,
+):
     """X-6: "Payment received: 1 234,50 ₽ (ref …), attributed to op1" (an automatic line,
-    translated when read) and the status line; the audit row; the changes feed's `paid`."""
+    translated when read) and the status line (unless the outcome that paid the order
+    wrote it: a supervisor's confirmation); the audit row; the changes feed's `paid`."""
     data = {
         "payment": payment.pk,
         "amount": display_money(payment.amount, payment.currency),
@@ -174,23 +275,25 @@ def _record_paid(order: Order, payment: Payment, operator, old_status: str, pb, 
     )
     old = pb.statuses.get(old_status)
     new = pb.statuses[order.status]
+    lines = [Line(text, data, kind="auto")]
+    if status_line:
+        lines.append(
+            Line(
+                f"{old.names.ru if old else old_status} → {new.names.ru}",
+                {"from": old_status, "to": new.code, "payment": payment.pk},
+            )
+        )
     record(
         Event.PAID,
         order=order,
         actor=actor,
         now=now,
-        lines=[
-            Line(text, data, kind="auto"),
-            Line(
-                f"{old.names.ru if old else old_status} → {new.names.ru}",
-                {"from": old_status, "to": new.code, "payment": payment.pk},
-            ),
-        ],
+        lines=lines,
         changes={
             **data,
             "amount": str(payment.amount),
             "currency": payment.currency,
-            "status": [old_status, new.code],
+            "status": [payment.status_before, new.code],
         },
     )
 

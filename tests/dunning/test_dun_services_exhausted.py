@@ -172,9 +172,13 @@ def _client(user, **kw) -> Client:
 URL = "/p/dun/worklist/clean-up"
 
 
+CONFIRMED = {"confirm": "1"}
+
+
 def test_the_clean_up_button_redirects_to_the_worklist_with_a_count_dun_8(live):
     world, tired = live
-    response = _client(world.supervisor).post(URL)
+    # the supervisor confirms the orders the preview showed (DUN-8)
+    response = _client(world.supervisor).post(URL, {**CONFIRMED, "order": [str(tired.pk)]})
     assert response.status_code == 302
     assert response["Location"].rstrip("/").endswith("/p/dun/worklist")
     (flash,) = list(get_messages(response.wsgi_request))
@@ -182,12 +186,15 @@ def test_the_clean_up_button_redirects_to_the_worklist_with_a_count_dun_8(live):
     assert fresh(tired).status == "cancelled"
 
 
-def test_the_clean_up_button_refuses_get_operators_outsiders_and_anonymous_x_2(live, cod):
+def test_the_clean_up_preview_changes_nothing_and_refuses_operators_and_outsiders_x_2(live, cod):
     world, tired = live
-    assert _client(world.supervisor).get(URL).status_code == 405
-    assert _client(world.operator).post(URL).status_code == 403
-    assert _client(cod.supervisor).post(URL).status_code == 404
-    assert Client().post(URL).status_code == 302  # to the login page
+    body = {**CONFIRMED, "order": [str(tired.pk)]}
+    # the supervisor's GET is the preview: it shows the order and cancels nothing (DUN-8)
+    preview = _client(world.supervisor).get(URL)
+    assert preview.status_code == 200 and f"#{tired.pk}" in preview.content.decode()
+    assert _client(world.operator).post(URL, body).status_code == 403
+    assert _client(cod.supervisor).post(URL, body).status_code == 404
+    assert Client().post(URL, body).status_code == 302  # to the login page
     assert fresh(tired).status == "pending"
 
 

@@ -17,3 +17,22 @@
   select.addEventListener("change", sync);
   sync();
 })();
+
+// DUN-4: an email or a payment confirmation is sent once: the button is disabled as the
+// form goes, so a double click sends one request (the server refuses a repeat anyway).
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+    });
+  });
+})();
