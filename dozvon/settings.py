@@ -231,14 +231,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Security: strict by default; DEV (demo, tests on loopback) relaxes what needs TLS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEV)
+# a load balancer's or orchestrator's probes reach the app server over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEV)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEV)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEV else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEV)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+# Behind a TLS-terminating proxy; `check --deploy` warns (dozvon.W001) when it is on
+# without TRUSTED_PROXY_COUNT: the login throttle would then key every failure by the
+# proxy's address (dozvon/core/checks.py).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# The language cookie travels like the session's: over TLS only in production, never read
+# by scripts (the server reads it), not sent on cross-site subrequests.
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", not DEV)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

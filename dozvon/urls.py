@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dozvon.api.v1 import api
+from dozvon.web.views import livez
 
 admin.site.site_header = "dozvon"
 admin.site.site_title = "dozvon"
 
 urlpatterns = [
+    path("livez", livez, name="livez"),  # liveness; readiness is web's `healthz`
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,9 +43,9 @@ def now() -> datetime:
 class Api:
     """A thin JSON client for one user's token (API.md conventions)."""
 
-    def __init__(self, user, lang: str = "ru"):
+    def __init__(self, user, lang: str = "ru", scopes=None):
         self.user = user
-        self.token = token_create(user=user, now=NOW)
+        self.token = token_create(user=user, scopes=scopes, now=NOW)
         self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}", HTTP_ACCEPT_LANGUAGE=lang)
 
     def _send(self, method: str, path: str, body=None, raw: str | None = None, **headers):

@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.accounts.forms import SupervisedUserCreationForm
 from dozvon.accounts.models import ApiToken, User
 from dozvon.audit.admin import AuditedAdmin
-from dozvon.core.admin_scope import ScopedTabularInline, user_manageable_by
+from dozvon.audit.services import audit_record
+from dozvon.core import clock
+from dozvon.core.admin_scope import ScopedTabularInline, admin_projects, user_manageable_by
 from dozvon.projects.models import Membership, Project
+
+SECRET_FIELDS = ("password", "password1", "password2", "usable_password")
 
 
 class MembershipInline(ScopedTabularInline):
@@ -39,10 +44,88 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         # a user's history (timeline, audit, calls) spans projects: administrators only
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not request.user.is_superuser:
+            (name, options), *rest = fieldsets
+            fields = (*options["fields"], "project", "role")
+            return ((name, {**options, "fields": fields}), *rest)
+        return fieldsets
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is None and not request.user.is_superuser:
+            return []  # the membership is the add form's project and role
+        return super().get_inline_instances(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            # the new account joins one of the supervisor's projects (issue 25)
+            form = type(
+                "SupervisedUserCreationForm",
+                (SupervisedUserCreationForm,),
+                {"projects": admin_projects(request.user)},
+            )
+            return admin.ModelAdmin.get_form(self, request, obj, **{**kwargs, "form": form})
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # AuditedAdmin's recipe, minus the passwords a creation form carries (X-12
+        # records who changed what, never a secret)
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        now = clock.now()
+        audit_record(
+            actor=request.user,
+            action=f"user.{'change' if change else 'add'}",
+            target_type="user",
+            target_id=obj.pk,
+            changes={
+                k: form.cleaned_data.get(k)
+                for k in form.changed_data
+                if k not in SECRET_FIELDS and k not in ("project", "role")
+            },
+            now=now,
+        )
+        project = form.cleaned_data.get("project") if not change else None
+        if project is not None:
+            member = Membership.objects.create(
+                user=obj, project=project, role=form.cleaned_data["role"]
+            )
+            audit_record(
+                actor=request.user,
+                action="membership.add",
+                target_type="membership",
+                target_id=member.pk,
+                project=project,
+                changes={"user": obj.username, "role": member.role},
+                now=now,
+            )
+
+
+def token_manageable_by(actor, token: ApiToken, own: set[str] | None = None) -> bool:
+    """May `actor` see and revoke `token` in the admin (X-1/X-13)? A limited token when
+    every project it names is one he supervises; a person's token (the user's roles)
+    when he manages its user (`user_manageable_by`). A partner's token for another
+    project never shows, even when the partner integrates one of his projects too."""
+    if actor.is_superuser:
+        return True
+    if token.scopes is None:
+        return user_manageable_by(actor, token.user)
+    if own is None:
+        own = {str(pk) for pk in admin_projects(actor).values_list("pk", flat=True)}
+    return bool(token.scopes) and set(token.scopes) <= own
+
+
+def tokens_visible_to(actor, queryset):
+    if actor.is_superuser:
+        return queryset
+    own = {str(pk) for pk in admin_projects(actor).values_list("pk", flat=True)}
+    visible = [t.pk for t in queryset.select_related("user") if token_manageable_by(actor, t, own)]
+    return queryset.filter(pk__in=visible)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedAdmin):
-    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
+    list_display = ("user", "name", "prefix", "scope", "created_at", "last_used_at", "revoked")
     readonly_fields = ("user", "prefix", "scope", "created_at", "last_used_at")
     fields = ("user", "name", "prefix", "scope", "created_at", "last_used_at", "revoked")
     project_path = "user__memberships__project"
@@ -57,19 +140,16 @@ class ApiTokenAdmin(AuditedAdmin):
             f"{slugs.get(pk, pk)}: {', '.join(sorted(names))}" for pk, names in scopes.items()
         )
 
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if request.user.is_superuser:
-            return fields
-        return [f for f in fields if f != "scope"]  # may name projects he does not supervise
+    def get_queryset(self, request):
+        return tokens_visible_to(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False  # tokens are created by `dozvon token create`, shown once
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or user_manageable_by(request.user, obj.user))
+        return allowed and (obj is None or token_manageable_by(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or user_manageable_by(request.user, obj.user))
+        return allowed and (obj is None or token_manageable_by(request.user, obj))

@@ -28,12 +28,20 @@ class User(AbstractUser):
 
 
 class TokenScope(models.TextChoices):
-    """What a scoped token may do in a project (X-13); `read` is orders and timelines."""
+    """What a scoped token may do in a project (X-13): each scope is one integration, and
+    a token does only what its scopes say (`projects.access.SCOPE_ACTIONS`).
+
+    `intake` creates orders (partner sites); `read` reads orders, timelines and reports;
+    `payments` reports payments (DUN); `changes` polls the changes feed; `adjustments` is
+    the billing's (NBO-6: lists and decides balance adjustments, with subscribers' phone
+    numbers); `offers` loads campaigns and eligibility (NBO-1/NBO-4)."""
 
     INTAKE = "intake"
     PAYMENTS = "payments"
     CHANGES = "changes"
     READ = "read"
+    ADJUSTMENTS = "adjustments"
+    OFFERS = "offers"
 
 
 # The attribute `user_for_token` sets on the user it returns: the token's scopes

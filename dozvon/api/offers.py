@@ -126,6 +126,7 @@ def _load_rows(request, slug: str, payload, load) -> dict[str, Any]:
     tags=TAGS,
     response=responses({200: LoadOut}, body=True),
     summary="Load campaigns by `code` (created or updated; all or nothing)",
+    description="A supervisor, or a token with the `offers` scope (X-13); any other scope → 403.",
 )
 def load_campaigns(request, slug: str, payload: list[CampaignIn]):
     return _load_rows(request, slug, payload, campaigns_load)
@@ -153,6 +154,7 @@ def list_campaigns(request, slug: str):
     tags=TAGS,
     response=responses({200: LoadOut}, body=True),
     summary="Load numbers' offers by (phone, offer); idempotent",
+    description="A supervisor, or a token with the `offers` scope (X-13); any other scope → 403.",
 )
 def load_eligibility(request, slug: str, payload: list[EligibilityIn]):
     return _load_rows(request, slug, payload, eligibility_load)
@@ -264,6 +266,10 @@ def create_adjustment(request, interaction_id: int, payload: AdjustmentIn):
     tags=TAGS,
     response=responses({200: list[AdjustmentOut]}),
     summary="Adjustments for the partner's billing (`state=pending`: to apply), oldest first",
+    description=(
+        "With the subscribers' numbers: a supervisor, or a token with the `adjustments` "
+        "scope (the billing's, X-13); any other scope → 403."
+    ),
 )
 def list_adjustments(request, slug: str, params: Query[AdjustmentsQuery]):
     project = project_for(request.auth, slug)
@@ -276,6 +282,7 @@ def list_adjustments(request, slug: str, params: Query[AdjustmentsQuery]):
     tags=TAGS,
     response=responses({200: AdjustmentOut}, body=True),
     summary="The billing's answer: pending → applied or rejected (the same again: no change)",
+    description="A supervisor, or a token with the `adjustments` scope (X-13); any other → 403.",
 )
 def decide_adjustment(request, adjustment_id: int, payload: DecisionIn):
     adjustment, _changed = adjustment_decide(

@@ -7,20 +7,27 @@ the worker's side of the outbox.
    attempt. A message already sent, failed, not yet due or being sent elsewhere is left.
 2. sends it over SMTP *outside* any transaction (no row or SQLite write lock is held
    while a mail server thinks), with the Message-ID generated when it was queued;
-3. writes the result under the same claim token: sent (+ the `message` timeline line),
-   failed for good (5xx for this recipient or message: + an `auto` line with the reason),
-   or queued again after a backoff with its task enqueued in that transaction.
+3. writes the result under the same claim token: sent, failed for good (5xx for this
+   recipient or message: + an `auto` line with the reason), or queued again after a
+   backoff with its task enqueued in that transaction. "Sent" is two steps (issue 25):
+   3a, right after the server's 250 and before the QUIT, one UPDATE in its own short
+   transaction marks the message sent (a database away at that moment is waited for,
+   up to half the lease); 3b then writes the `message` timeline line, once, clearing the
+   claim token kept for it.
 
-A worker that dies between the server's "250 OK" and step 3 leaves the claim to expire;
-`outbox_sweep` (every few minutes) then clears it and enqueues the message again: it is
-sent once more with the same Message-ID, which mail clients show as one email. The sweep
+Only a worker that dies between the server's "250 OK" and the commit of 3a (one UPDATE:
+milliseconds) leaves the message queued with its claim to expire; `outbox_sweep` (every
+few minutes) then clears it and enqueues it again: it is sent once more with the same
+Message-ID, which receivers and mail clients use to drop the repeat. A worker that dies
+between 3a and 3b leaves a sent message without its line: the sweep writes it. The sweep
 also re-enqueues a queued message whose task was lost (nobody claimed it long after it
-was due). Never lost; at most a rare duplicate with one Message-ID.
+was due). Never lost; at most a rare duplicate with one Message-ID (docs/outbox.md).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from uuid import uuid4
 
@@ -33,6 +40,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import clock
+from dozvon.core.worker import Backoff, retry_while_database_away
 from dozvon.messaging.models import MessageState, OutboxMessage
 from dozvon.messaging.rules import MAX_ATTEMPTS, Failure, retry_delay, smtp_failure
 from dozvon.orders.models import Order, TimelineKind
@@ -42,6 +50,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
 LOST_AFTER = timedelta(minutes=10)  # queued, unclaimed and this long overdue: task lost
+RECORD_GRACE = timedelta(minutes=1)  # sent, its timeline line not written this long: lost
 
 
 def lease() -> timedelta:
@@ -94,15 +103,62 @@ def outbox_send(*, message_id: int, connection=None, now: datetime | None = None
     if message.attempts > MAX_ATTEMPTS:
         reason = message.last_error or "no more attempts"
         return _fail(message, token, Failure(True, reason), now=at())
+    smtp = connection or get_connection(fail_silently=False)
     try:
-        _email(message, connection).send()
+        # opened here, so that sending leaves it open: the message is marked sent right
+        # after the server's 250, before the QUIT exchange (issue 25: the window narrowed)
+        smtp.open()
+        _email(message, smtp).send()
     except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded
+        _close(smtp)
         failure = smtp_failure(exc)
         log.warning("message %s: %s (%s)", message.pk, failure.reason, type(exc).__name__)
         if failure.permanent or message.attempts >= MAX_ATTEMPTS:
             return _fail(message, token, failure, now=at())
         return _retry(message, token, failure, now=at())
-    return _sent(message, token, now=at())
+    try:
+        marked = _mark_sent(message, token, now=at())
+    finally:
+        _close(smtp)
+    if not marked:
+        return "skipped"
+    _record_sent(message, token, now=at())
+    return "sent"
+
+
+def _close(smtp) -> None:
+    try:
+        smtp.close()
+    except Exception:  # noqa: BLE001 - the email is sent or classified already
+        log.info("closing the mail connection failed", exc_info=True)
+
+
+def _mark_sent(message: OutboxMessage, token: str, *, now: datetime) -> bool:
+    """Step 3a, right after the server's 250: one UPDATE in its own short transaction
+    (autocommit), nothing else: state sent, the claim token kept until the timeline line
+    is written (`_record_sent`). A database away at that moment is waited for (within
+    half the claim's lease) rather than leaving the sent email to be sent again."""
+    deadline = time.monotonic() + lease().total_seconds() / 2
+
+    def mark() -> int:
+        return _mine(message, token).update(
+            state=MessageState.SENT, sent_at=now, claimed_until=None, last_error=""
+        )
+
+    done = retry_while_database_away(
+        mark,
+        what=f"message {message.pk} sent, marking it",
+        backoff=Backoff(max_delay=10),
+        keep_going=lambda: time.monotonic() < deadline,
+    )
+    if done is None:  # the database stayed away: the sweep will send it again
+        raise OutboxMarkLost(message.pk)
+    return bool(done)
+
+
+class OutboxMarkLost(RuntimeError):
+    """The server accepted the email, but the database stayed away until the claim's
+    half-lease: it will be sent again (same Message-ID) after the claim expires."""
 
 
 def _mine(message: OutboxMessage, token: str):
@@ -126,11 +182,18 @@ def _data(message: OutboxMessage) -> dict:
     }
 
 
-def _sent(message: OutboxMessage, token: str, *, now: datetime) -> str:
+def _sent_unrecorded(message_pk: int):
+    return OutboxMessage.objects.filter(pk=message_pk, state=MessageState.SENT).exclude(
+        claim_token=""
+    )
+
+
+def _record_sent(message: OutboxMessage, token: str, *, now: datetime) -> bool:
+    """Step 3b: the `message` timeline line of a sent message, once (compare-and-set on
+    the kept claim token). The sweep calls it for a message whose worker died between
+    3a and 3b."""
     with transaction.atomic():
-        done = _mine(message, token).update(
-            state=MessageState.SENT, sent_at=now, claimed_until=None, claim_token="", last_error=""
-        )
+        done = _sent_unrecorded(message.pk).filter(claim_token=token).update(claim_token="")
         order = _order(message) if done else None
         if order is not None:
             data = _data(message)
@@ -144,7 +207,7 @@ def _sent(message: OutboxMessage, token: str, *, now: datetime) -> str:
                 now=now,
                 lines=[Line(text, data, kind=TimelineKind.MESSAGE)],
             )
-    return "sent" if done else "skipped"
+    return bool(done)
 
 
 def _fail(message: OutboxMessage, token: str, failure: Failure, *, now: datetime) -> str:
@@ -213,4 +276,9 @@ def outbox_sweep(*, now: datetime) -> int:
                 task.enqueue(pk)
                 enqueued += 1
                 log.warning("message %s: sending was lost, enqueued again", pk)
+    for message in OutboxMessage.objects.filter(
+        state=MessageState.SENT, sent_at__lt=now - RECORD_GRACE
+    ).exclude(claim_token="")[:SWEEP_BATCH]:
+        if _record_sent(message, message.claim_token, now=message.sent_at):
+            log.warning("message %s: sent, its timeline line was lost; written now", message.pk)
     return enqueued

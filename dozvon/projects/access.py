@@ -24,6 +24,8 @@ INTAKE = "intake"  # create orders (partner sites, imports)
 SUPERVISE = "supervise"  # VIP marks, reports, other people's claims
 CHANGES = "changes"  # the changes feed (API.md round 2): order changes in commit order
 PAYMENTS = "payments"  # report the partner's payments (DUN; API.md round 2)
+ADJUSTMENTS = "adjustments"  # NBO-6: the billing lists and decides balance adjustments
+OFFERS = "offers"  # NBO-1/NBO-4: load campaigns and the numbers' eligibility
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     # X-13: the integration role creates orders; reading them takes a `read` scope
@@ -37,6 +39,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # a supervisor enters a payment by hand; an integration only through a `payments`
     # scope (X-13): never an operator (the KPI of DUN-9 counts payments for operators)
     PAYMENTS: frozenset({Role.SUPERVISOR}),
+    # NBO-6/NBO-1: the partner's billing and offer loading, or a supervisor by hand; a
+    # token only through its own scope (X-13: never through `intake`)
+    ADJUSTMENTS: frozenset({Role.INTEGRATION, Role.SUPERVISOR}),
+    OFFERS: frozenset({Role.INTEGRATION, Role.SUPERVISOR}),
 }
 
 # What each token scope allows.
@@ -45,6 +51,8 @@ SCOPE_ACTIONS: dict[str, frozenset[str]] = {
     TokenScope.READ: frozenset({READ}),
     TokenScope.PAYMENTS: frozenset({PAYMENTS}),
     TokenScope.CHANGES: frozenset({CHANGES}),
+    TokenScope.ADJUSTMENTS: frozenset({ADJUSTMENTS}),
+    TokenScope.OFFERS: frozenset({OFFERS}),
 }
 
 

@@ -4,6 +4,7 @@ it answers with once a username is locked out from an address (both login pages)
 from __future__ import annotations
 
 import ipaddress
+import math
 from datetime import datetime
 
 from axes.helpers import get_client_parameters, get_client_username, get_cool_off
@@ -50,14 +51,19 @@ def lockout_ends_at(request, credentials) -> datetime:
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: 429 with the local time the user may try again."""
-    until = timezone.localtime(lockout_ends_at(request, credentials))
-    same_day = until.date() == timezone.localtime(clock.now()).date()
+    """AXES_LOCKOUT_CALLABLE: 429 with the local time the user may try again, and the
+    same moment as `Retry-After` (seconds, RFC 9110) for clients and scripts (issue 25)."""
+    now = clock.now()
+    ends_at = lockout_ends_at(request, credentials)
+    until = timezone.localtime(ends_at)
+    same_day = until.date() == timezone.localtime(now).date()
     when = until.strftime("%H:%M" if same_day else "%d.%m.%Y %H:%M")
     message = _("Too many failed sign-in attempts. Try again after %(time)s.") % {"time": when}
-    return render(
+    response = render(
         request,
         "web/locked_out.html",
         {"message": message, "until": until},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    response["Retry-After"] = str(max(1, math.ceil((ends_at - now).total_seconds())))
+    return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from dozvon.projects.access import (
 )
 from dozvon.queues import services as queue_svc
 from dozvon.queues.selectors import claim_idle, queue_counts
-from dozvon.web.errors import domain_errors
+from dozvon.web.errors import RETRY_AFTER_S, database_unreachable, domain_errors
 from dozvon.web.order_list import filtered_orders, list_filter
 
 
@@ -144,4 +145,25 @@ def take_next(request, slug, code):
 
 
 def healthz(request):
+    """Readiness (issue 25): 200 only when the database answers a query; 503 with
+    `Retry-After` while it is away, so a load balancer or an orchestrator stops sending
+    requests that could not be served. Needs no session and no login."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        if not database_unreachable(exc):
+            raise
+        # the broken connection is dropped so the next probe connects afresh
+        connection.close_if_unusable_or_obsolete()
+        response = JsonResponse({"ok": False, "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+    return JsonResponse({"ok": True, "database": "ok"})
+
+
+def livez(request):
+    """Liveness (issue 25): the process serves requests; touches no database, so a
+    database outage does not make an orchestrator restart healthy web processes."""
     return JsonResponse({"ok": True})

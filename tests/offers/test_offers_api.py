@@ -12,7 +12,7 @@ def _errors(response):
 
 
 def test_campaigns_load_by_code_and_a_reload_changes_nothing_nbo_1(nbo, api_for):
-    api = api_for(nbo.partner)
+    api = api_for(nbo.partner, scopes={nbo.project: ["offers"]})
     body = [
         {
             "code": "FAM",
@@ -51,7 +51,7 @@ def test_a_bad_campaign_row_refuses_the_whole_load_nbo_1(nbo, api_for):
 
 
 def test_eligibility_loads_idempotently_and_refuses_an_unknown_offer_nbo_1(nbo, api_for):
-    api = api_for(nbo.partner)
+    api = api_for(nbo.partner, scopes={nbo.project: ["offers"]})
     body = [{"phone": "8 903 111-22-33", "offer": "INBA", "priority": 2, "tariff": "Базовый"}]
     assert api.post("/projects/telecom/eligibility", body).data["created"] == 1
     assert api.post("/projects/telecom/eligibility", body).data["unchanged"] == 1
@@ -148,7 +148,7 @@ def test_an_adjustment_is_created_once_and_answered_by_the_billing_nbo_6(nbo, no
     over = api.post(f"/interactions/{interaction.pk}/adjustments", {**body, "amount": "9999"})
     assert over.status_code == 422 and _errors(over) == [("NBO-6", "amount")]
 
-    billing = api_for(nbo.partner)
+    billing = api_for(nbo.partner, scopes={nbo.project: ["adjustments"]})
     pending = billing.get("/projects/telecom/adjustments", state="pending")
     assert [a["id"] for a in pending.data] == [created.data["id"]]
     path = f"/adjustments/{created.data['id']}"

@@ -29,7 +29,7 @@ from dozvon.offers.models import Adjustment, Campaign
 from dozvon.offers.selectors import ensure_offers, offers_config, policy_role
 from dozvon.orders.models import TimelineKind
 from dozvon.orders.services.events import Event, Line, record
-from dozvon.projects.access import INTAKE, ensure_can, is_supervising
+from dozvon.projects.access import ADJUSTMENTS, ensure_can, is_supervising
 from dozvon.webhooks.services import adjustment_deliveries_queue
 
 SUBJECT_LINES = {
@@ -235,7 +235,7 @@ def adjustment_decide(
     )
     if adjustment is None:
         raise NotFound()
-    ensure_can(actor, adjustment.project, INTAKE)
+    ensure_can(actor, adjustment.project, ADJUSTMENTS)
     new = rules.clean(state).lower()
     found = rules.check_decision(old=adjustment.state, new=new)
     note, external_ref = rules.clean(note), rules.clean(external_ref)

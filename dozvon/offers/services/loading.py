@@ -18,7 +18,7 @@ from dozvon.customers.services import phone_key
 from dozvon.offers import rules
 from dozvon.offers.models import Campaign, Eligibility
 from dozvon.offers.selectors import ensure_offers
-from dozvon.projects.access import INTAKE, ensure_can
+from dozvon.projects.access import OFFERS, ensure_can
 
 MAX_CAMPAIGNS = 500
 MAX_ELIGIBILITY = 20_000
@@ -71,7 +71,7 @@ def campaigns_load(
 ) -> LoadResult:
     """NBO-1/NBO-4: create or update the project's campaigns by `code` (a supervisor or
     the partner's integration)."""
-    ensure_can(actor, project, INTAKE)
+    ensure_can(actor, project, OFFERS)
     ensure_offers(project)
     _too_many(rows, MAX_CAMPAIGNS)
     found: list = []
@@ -136,7 +136,7 @@ def eligibility_load(
     """NBO-1/NBO-4: which numbers (any format, kept in E.164: X-4) may get which offers,
     at what priority, with the number's tariff and services; by (number, offer). A
     number given twice keeps its last row."""
-    ensure_can(actor, project, INTAKE)
+    ensure_can(actor, project, OFFERS)
     ensure_offers(project)
     _too_many(rows, MAX_ELIGIBILITY)
     campaigns = {c.code: c for c in Campaign.objects.filter(project=project)}
