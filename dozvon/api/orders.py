@@ -17,8 +17,11 @@ from dozvon.core import clock
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.core.money import format_money
 from dozvon.customers.services import CustomerInput
+from dozvon.dunning import selectors as dun_sel
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
+from dozvon.payments.rules import CONFIRM_OUTCOME
+from dozvon.payments.services import payment_confirm
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can, project_for
 from dozvon.queues import selectors as queue_sel
@@ -201,6 +204,17 @@ def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
         order = order_sel.order_get(order_id=order_id, actor=request.auth)
         callback_at = _aware(callback_at, order.project.time_zone)
     data = payload.model_dump(exclude_unset=True)
+    if payload.code == CONFIRM_OUTCOME:
+        order = order_sel.order_get(order_id=order_id, actor=request.auth)
+        if dun_sel.is_dunning(playbook_def(order.project.playbook)):
+            # DUN-9: a confirmed payment is recorded and credited, not only a status
+            payment_confirm(
+                order_id=order_id,
+                comment=payload.comment or "",
+                actor=request.auth,
+                now=clock.now(),
+            )
+            return order_response(order_id, request)
     # the service checks access as it locks the order (issue 18: no read before it)
     order_svc.order_apply_outcome(
         order_id=order_id,

@@ -113,6 +113,12 @@ def comment_in_russian(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
     return dun.check_comment_language(ctx.values.get("comment"), rule_id=rule_id)
 
 
+@rule
+def requires_email(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
+    """DUN-8: "emails only" needs an address the emails can go to."""
+    return dun.check_emails_only(email=ctx.customer_email, rule_id=rule_id)
+
+
 def check_comment_text(
     settings: Mapping[str, Any], text: str | None, *, field: str
 ) -> list[Violation]:

@@ -49,6 +49,7 @@ class OutcomeContext:
     status_history: tuple[str, ...] = field(default=())
     last_comment_at: datetime | None = None  # the latest operator comment before this save
     marks: frozenset[str] = frozenset()  # the order's marks (automation `mark`), DUN-5/8
+    customer_email: str = ""  # where an email would go (DUN-8: "emails only")
 
     @property
     def problem(self) -> str:

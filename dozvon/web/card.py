@@ -18,6 +18,8 @@ from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.fields import Store
 from dozvon.orders.services.outcomes import order_reopen as reopen
+from dozvon.payments.rules import CONFIRM_OUTCOME
+from dozvon.payments.services import payment_confirm
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.queues import services as queue_svc
 
@@ -159,9 +161,21 @@ def order_outcome(request, order_id):
     try:
         if bad:
             raise RuleViolations(bad)
-        saved = order_svc.order_apply_outcome(
-            order_id=order_id, actor=request.user, version=version, now=clock.now(), **args
-        )
+        if args["code"] == CONFIRM_OUTCOME and dun_sel.is_dunning(
+            playbook_def(order.project.playbook)
+        ):
+            # DUN-9: a confirmed payment is recorded and credited, not only a status
+            payment_confirm(
+                order_id=order_id,
+                comment=args.get("comment", ""),
+                actor=request.user,
+                now=clock.now(),
+            )
+            saved = order_sel.order_get(order_id=order_id, actor=request.user)
+        else:
+            saved = order_svc.order_apply_outcome(
+                order_id=order_id, actor=request.user, version=version, now=clock.now(), **args
+            )
     except RuleViolations as exc:
         return rerender(request, order_id, exc, values=values, open_outcome=args["code"])
     except Conflict:

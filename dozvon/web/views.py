@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.delivery.selectors import delivery_list_groups
 from dozvon.orders import selectors as order_sel
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
@@ -60,7 +61,12 @@ def _queues(project, now, user):
 def home(request):
     projects = list(projects_for(request.user).order_by("name"))
     if len(projects) == 1:
-        return redirect("web:workspace", slug=projects[0].slug)
+        (project,) = projects
+        if role_of(request.user, project) == "delivery" and delivery_list_groups(
+            playbook_def(project.playbook)
+        ):  # the delivery department's day starts on its list (SHOP-3, SHOP-7)
+            return redirect("delivery:list", slug=project.slug)
+        return redirect("web:workspace", slug=project.slug)
     now = clock.now()
     rows = [{"project": p, "queues": _queues(p, now, request.user)} for p in projects]
     return render(request, "web/home.html", {"rows": rows, "projects": projects})

@@ -86,7 +86,9 @@ def test_delivery_department_day_list_flag_card_approval_no_foreign_controls(
     # the department opens its list: the noted order carries the red flag
     page = login(pages, live_server, world.delivery.username)
     page.wait_for_url(re.compile(r"/p/shop-dlv/"))
-    page.goto(f"{live_server.url}/p/shop-dlv/delivery")
+    # its list is in the menu
+    page.get_by_role("link", name="Отдел доставки").click()
+    page.wait_for_url(re.compile(r"/p/shop-dlv/delivery$"))
     shots(page, "delivery-01-list")
     listed = page.locator("table.delivery-list")
     assert listed.locator(f'tr[data-order="{noted.pk}"].flagged [data-delivery-flag]').count() == 1

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
 from dozvon.orders.models import Order, TimelineEntry
@@ -179,3 +180,27 @@ def test_the_panel_refuses_a_bad_amount_with_the_rule_and_writes_nothing(worked)
     )
     assert response.status_code == 403
     assert not Payment.objects.filter(order=order).exists()
+
+
+def test_the_paid_result_saved_on_the_card_or_by_the_api_records_the_payment_dun_9(worked, api_for):
+    world, order = worked
+    second = in_worklist(world, entered=ENTERED, n=2)
+    call(world, second, at(12, 10), "skype")
+    assert second.pk != order.pk
+    text = "Клиент прислал квитанцию, оплата подтверждена"
+    # when the supervisor saves the playbook's "paid" result on the card
+    browser = Client()
+    browser.force_login(world.supervisor)
+    response = browser.post(
+        reverse("web:order_outcome", args=[order.pk]), {"code": "paid", "comment": text}
+    )
+    assert response.status_code == 302
+    # and through the API
+    answer = api_for(world.supervisor).post(
+        f"/orders/{second.pk}/outcome", {"code": "paid", "comment": text}
+    )
+    assert answer.status_code == 200, answer.data
+    # then each is a payment credited to the operator who called, not only a status
+    for paid in (order, second):
+        payment = Payment.objects.get(order=paid)
+        assert (payment.attributed_to, fresh(paid).status) == (world.operator, "paid")

@@ -124,6 +124,7 @@ def order_apply_outcome(
         .count(),
         last_comment_at=last_comment_at,
         marks=frozenset((order.extra or {}).get("marks") or ()),
+        customer_email=(order.customer.email or "").strip(),
     )
     found = engine.evaluate(outcome, ctx)
     if found:
