@@ -17,7 +17,7 @@ from dozvon.api.serializers import iso, timeline_out
 from dozvon.core import clock, limits
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.interactions import selectors as sel
-from dozvon.interactions.models import Interaction, Line, Transfer
+from dozvon.interactions.models import Interaction, Transfer
 from dozvon.interactions.services import interaction_record
 from dozvon.offers.models import LostSale, OfferResponse
 from dozvon.offers.selectors import offers_enabled
@@ -40,7 +40,12 @@ class OfferVoicedIn(Schema):
 class InteractionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     phone: PhoneIn
-    line: Annotated[str, Field(max_length=limits.CODE)] = Line.FIRST
+    line: Annotated[str, Field(max_length=limits.CODE)] | None = Field(
+        None,
+        description="`first` or `second` (X-2). An operator's token records on the "
+        "operator's own line (left out: taken from the membership; another one: 422 X-2); "
+        "a supervisor or an integration states it, `first` when left out.",
+    )
     subject: Annotated[str, Field(max_length=200)]
     comment: Annotated[str, Field(max_length=limits.COMMENT)]
     transferred: bool = False

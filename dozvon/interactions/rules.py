@@ -13,7 +13,12 @@ from typing import Any
 from dozvon.core.errors import Violation, violation
 from dozvon.core.limits import COMMENT, PHONE_INPUT
 
-SUBJECT_MAX = 200  # NBO-6: "a short subject", e.g. "credit for offer X"
+FIRST_LINE = "first"  # the default line (X-2), as `models.Line.FIRST`
+SUBJECT_MAX = 200
+OWN_LINE = {
+    FIRST_LINE: "An operator records interactions on their own line: the first line.",
+    "second": "An operator records interactions on their own line: the second line.",
+}  # NBO-6: "a short subject", e.g. "credit for offer X"
 
 
 def clean(text: str | None) -> str:
@@ -42,6 +47,19 @@ def check_start(
     if direction not in directions:
         found.append(violation("input", "direction", "Unknown direction %(code)s.", code=direction))
     return found
+
+
+def line_of(*, stated: str | None, own: str | None) -> tuple[str, list[Violation]]:
+    """X-2/NBO-3: the line an interaction is taken on. An operator's is the operator's own
+    line (`own`, from the membership): left out it is taken from there, and a different one
+    is refused (a first-line operator's interaction leaves neither the offer KPI, nor a
+    second-line one makes offers). Anyone else (a supervisor, an integration) states it,
+    the first line when not."""
+    if own is None:
+        return (stated or FIRST_LINE), []
+    if stated and stated != own:
+        return own, [violation("X-2", "line", OWN_LINE.get(own, OWN_LINE[FIRST_LINE]))]
+    return own, []
 
 
 def check_text(text: str, *, field: str = "text", rule: str = "X-6") -> list[Violation]:

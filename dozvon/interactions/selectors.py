@@ -7,15 +7,32 @@ from django.db.models import Q, QuerySet
 from dozvon.core.errors import NotFound
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.services import phone_key
-from dozvon.interactions.models import Interaction
+from dozvon.interactions.models import Interaction, Line
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.rules import name_key
 from dozvon.orders.selectors import phone_search_variants
-from dozvon.projects.access import READ, ensure_can, ensure_visible
+from dozvon.projects.access import READ, ensure_can, ensure_visible, membership_of, role_of
+from dozvon.projects.models import Role
 from dozvon.subscriptions.models import Subscription
 
 # Newest first: the inbound desk shows the caller's latest contacts on top.
 NEWEST_FIRST = ("-started_at", "-id")
+
+
+def operator_line(actor, project) -> int | None:
+    """X-2/NBO-3: the actor's line in the project (1 or 2) when they work as an operator;
+    None for supervisors, administrators and integrations (a scoped token included)."""
+    if role_of(actor, project) != Role.OPERATOR:
+        return None
+    member = membership_of(actor, project)
+    return member.line if member is not None else None
+
+
+def operator_line_code(actor, project) -> str | None:
+    """X-2: the operator's own line as an interaction's `line` (`first`, `second`); None
+    for anyone who is not an operator of the project."""
+    own = operator_line(actor, project)
+    return None if own is None else (Line.SECOND if own == 2 else Line.FIRST)
 
 
 def interaction_get(*, interaction_id: int, actor) -> Interaction:

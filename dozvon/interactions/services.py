@@ -20,6 +20,7 @@ from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.services import phone_key
 from dozvon.interactions import rules
 from dozvon.interactions.models import Direction, Interaction, Line, Transfer
+from dozvon.interactions.selectors import operator_line_code
 from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services.base import plain
 from dozvon.orders.services.events import Event, record
@@ -58,23 +59,30 @@ def customer_by_phone(*, project, phone: str) -> Customer | None:
     return found.customer if found is not None else None
 
 
+def resolve_line(*, actor, project, line: str | None) -> tuple[str, list]:
+    """The interaction's line (X-2, NBO-3): an operator's own (their membership's: 1 first,
+    2 second), else the stated one (a supervisor, an administrator, an integration)."""
+    return rules.line_of(stated=line or None, own=operator_line_code(actor, project))
+
+
 @transaction.atomic
 def interaction_start(
     *,
     project,
     actor,
     phone: str,
-    line: str,
+    line: str | None = None,
     customer: Customer | None = None,
     direction: str = Direction.INBOUND,
     now: datetime,
 ) -> Interaction:
     """An operator takes a call: the interaction begins, its caller found by phone (an
-    unknown caller is allowed: no customer)."""
+    unknown caller is allowed: no customer). The line is the operator's own (X-2)."""
     ensure_can(actor, project, WORK)
     if customer is not None and customer.project_id != project.pk:
         raise NotFound()
-    found = rules.check_start(
+    line, found = resolve_line(actor=actor, project=project, line=line)
+    found += rules.check_start(
         phone=phone,
         line=line,
         lines=Line.values,
@@ -266,7 +274,7 @@ def interaction_record(
     project,
     actor,
     phone: str,
-    line: str,
+    line: str | None = None,
     subject: str,
     comment: str,
     transferred_to: str = Transfer.NONE,
@@ -280,9 +288,11 @@ def interaction_record(
     started and finished together, or nothing written when a rule refuses it — every
     refusal at once. SUB-3: `subscription`, `outcome` and `issues` record the contact in
     the registry (SUB-4: a subscriber who does not stay is cancelled; a refund request is
-    escalated to the partner)."""
+    escalated to the partner). `line`: an operator's own line (X-2, NBO-3) when left out;
+    another one is refused; a supervisor or an integration states it (first by default)."""
     ensure_can(actor, project, WORK)
-    found = rules.check_start(
+    line, found = resolve_line(actor=actor, project=project, line=line)
+    found += rules.check_start(
         phone=phone,
         line=line,
         lines=Line.values,

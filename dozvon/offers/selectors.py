@@ -18,6 +18,7 @@ from dozvon.core import clock
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.customers.services import phone_key
 from dozvon.interactions.models import Interaction
+from dozvon.interactions.selectors import operator_line
 from dozvon.offers import rules
 from dozvon.offers.models import (
     Adjustment,
@@ -29,12 +30,11 @@ from dozvon.offers.models import (
 )
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import (
+    ADJUSTMENTS,
     ADMIN,
-    INTAKE,
     READ,
     SUPERVISE,
     ensure_can,
-    membership_of,
     role_of,
 )
 from dozvon.projects.models import Role
@@ -91,15 +91,6 @@ def offers_config(project) -> OffersConfig:
         responsible_id=row.responsible_id if row else None,
         report_email=email,
     )
-
-
-def operator_line(actor, project) -> int | None:
-    """X-2/NBO-3: the actor's line in the project (1 or 2) when they work as an operator;
-    None for supervisors, administrators and integrations."""
-    if role_of(actor, project) != Role.OPERATOR:
-        return None
-    member = membership_of(actor, project)
-    return member.line if member is not None else None
 
 
 def may_offer(actor, project) -> bool:
@@ -331,7 +322,7 @@ def ensure_kpi_reader(actor, project) -> None:
 def adjustments_for_billing(*, project, actor, state: str | None = None) -> QuerySet[Adjustment]:
     """The project's adjustments for the partner's billing (pending first to apply),
     oldest first."""
-    ensure_can(actor, project, INTAKE)
+    ensure_can(actor, project, ADJUSTMENTS)
     qs = Adjustment.objects.filter(project=project).select_related(
         "campaign", "interaction", "project"
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("p/<slug:slug>/offers/load", views.load, name="load"),
     path("p/<slug:slug>/offers/kpi", views.kpi, name="kpi"),
     path("p/<slug:slug>/offers/excluded", views.excluded, name="excluded"),
+    path("p/<slug:slug>/offers/excluded/send", views.excluded_send, name="excluded_send"),
     path("p/<slug:slug>/offers/archive", views.archive, name="archive"),
     path("p/<slug:slug>/offers/archive/yes", views.archive_yes, name="archive_yes"),
     path(

@@ -34,6 +34,8 @@ from dozvon.offers.services import (
     adjustment_create,
     campaigns_load,
     eligibility_load,
+    excluded_report_send,
+    excluded_reports_of,
     offer_response_change,
 )
 from dozvon.offers.tabular import TableError, read_table
@@ -51,6 +53,7 @@ from dozvon.projects.models import Role
 from dozvon.web.errors import domain_errors
 
 MAX_UPLOAD = 20 * 1024 * 1024
+SESSION_SEND_ERRORS = "dozvon_nbo_excluded_send_errors"
 SHOWN_ERRORS = 100
 
 
@@ -199,11 +202,59 @@ def excluded(request, slug):
         raise PermissionDenied
     day = _day(request.GET.get("day"), sel.today_of(project))
     rows = sel.excluded_numbers(project=project, day=day, actor=request.user)
+    supervising = is_supervising(request.user, project)
     return render(
         request,
         "offers/excluded.html",
-        _context(request, project, day=day, rows=rows, previous=day - timedelta(days=1)),
+        _context(
+            request,
+            project,
+            day=day,
+            rows=rows,
+            previous=day - timedelta(days=1),
+            # NBO-4: a supervisor emails the chosen day's list; the day's emails so far
+            recipient=sel.offers_config(project).report_email if supervising else "",
+            sent=excluded_reports_of(project=project, day=day) if supervising else [],
+            send_errors=request.session.pop(SESSION_SEND_ERRORS, []),
+        ),
     )
+
+
+@login_required
+@domain_errors
+@require_POST
+def excluded_send(request, slug):
+    """NBO-4: the supervisor emails the list of the chosen day to the responsible person."""
+    project = _project(request, slug)
+    day = rules.as_date(request.POST.get("day", "")[:20])
+    back = reverse("offers:excluded", args=[project.slug])
+    if day is None or not (date(2000, 1, 1) <= day <= date(2099, 12, 31)):
+        request.session[SESSION_SEND_ERRORS] = [
+            f"{violation('input', 'day', 'Choose the day.').render()} (NBO-4, day)"
+        ]
+        return _see_other(back)
+    back = f"{back}?day={day.isoformat()}"
+    try:
+        message, queued = excluded_report_send(
+            project=project, day=day, actor=request.user, now=clock.now()
+        )
+    except RuleViolations as exc:
+        request.session[SESSION_SEND_ERRORS] = [
+            f"{v.render()} ({v.rule}, {v.field})" for v in exc.violations
+        ]
+        return _see_other(back)
+    values = {"day": day.strftime("%d.%m.%Y"), "to": message.to}
+    if queued:
+        messages.success(request, _("The list of %(day)s is queued for %(to)s.") % values)
+    else:
+        messages.info(request, _("The same list of %(day)s was already sent to %(to)s.") % values)
+    return _see_other(back)
+
+
+def _see_other(url: str):
+    response = redirect(url)
+    response.status_code = 303
+    return response
 
 
 # --- NBO-2: a number's offer archive ------------------------------------------------------

@@ -1,6 +1,7 @@
 """Demo data of the SUB playbook (`make demo`): project `subscriptions-demo` with a
 100-issue collection, 300 subscriptions across the three groups (SUB-1), some already
-contacted on the retention line (SUB-3, SUB-4), its operator and supervisor — built
+contacted on the retention line (SUB-3, SUB-4), the seed's promo code (SUB-5, active), its
+operator and supervisor — built
 through the services, like the rest of the demo."""
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from dozvon.interactions.services import interaction_record
 from dozvon.messaging.services import template_save
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
+from dozvon.subscriptions.promo_codes import promo_code_create
 from dozvon.subscriptions.services import collection_save, subscriptions_upsert
 
 SLUG = "subscriptions-demo"
+PROMO_CODE = "ЖЕЛЕЗНЫЙЧЕЛОВЕК"  # the seed's (000_…): known only to operators
 TEMPLATES = {
     "subscription_inform": (
         "Ваша подписка переведена на ускоренный план",
@@ -100,6 +103,17 @@ def build_subscriptions_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
         now=now,
     )
     suspend_on = date(now.year + 1, 12, 31)
+    # SUB-5: the seed's operator-only code, 447 off every issue of the collection, active
+    # until the suspension day
+    promo_code_create(
+        project=project,
+        actor=supervisor,
+        code=PROMO_CODE,
+        collection="im",
+        discount_amount=Decimal("447.00"),
+        ends_on=suspend_on,
+        now=now,
+    )
     rows = []
     for group, plan, count, (low, high) in GROUPS:
         for _ in range(count):

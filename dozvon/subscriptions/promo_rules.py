@@ -105,3 +105,73 @@ def plan(
     if found or promo is None:
         return {}, found
     return discounts(promo, items)
+
+
+# --- a supervisor keeps the codes (issue 23): create, change, end ----------------------------
+
+DISCOUNT_MAX = Decimal("1000000")
+CODE_CHARS = frozenset("-_")
+TAKEN = "The project already has this promo code."
+
+
+def parse_amount(value) -> Decimal | None:
+    """An amount as typed ("447", "447,00", 447) or None when it is no number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except (ArithmeticError, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def check_promo(
+    *,
+    code: str | None,
+    discount_amount: Decimal | None,
+    ends_on: date | None,
+    today: date,
+    taken: bool = False,
+    collection_known: bool = True,
+    ends_on_changed: bool = True,
+) -> list[Violation]:
+    """SUB-5: a code a supervisor creates or changes (`code` None: the code is kept as it
+    is): letters and digits, unique in the project; a fixed discount per unit above zero
+    with at most two decimals; an end date not in the past; a collection of the project.
+    Every refusal at once; none repeats the code text. An end date that is kept as it is
+    (`ends_on_changed` False) is not checked: a code past its end may still be ended."""
+    found: list[Violation] = []
+    if code is not None:
+        text = normalize_code(code)
+        if not text:
+            found.append(violation(RULE, FIELD, "Enter the promo code."))
+        elif len(text) > CODE_MAX:
+            found.append(
+                violation(
+                    RULE, FIELD, "The promo code is too long (%(max)s at most).", max=CODE_MAX
+                )
+            )
+        elif not all(ch.isalnum() or ch in CODE_CHARS for ch in text):
+            found.append(
+                violation(RULE, FIELD, "A promo code is made of letters, digits, - and _.")
+            )
+        elif taken:
+            found.append(violation(RULE, FIELD, TAKEN))
+    if not collection_known:
+        found.append(violation(RULE, "collection", "Choose a collection of the project."))
+    if discount_amount is None:
+        found.append(violation(RULE, "discount_amount", "Enter the discount per unit."))
+    elif not (0 < discount_amount <= DISCOUNT_MAX) or discount_amount != money(discount_amount):
+        found.append(
+            violation(
+                RULE,
+                "discount_amount",
+                "The discount per unit is an amount above zero with at most two decimals.",
+            )
+        )
+    if ends_on is None:
+        found.append(violation(RULE, "ends_on", "Enter the last day of the promo code."))
+    elif ends_on_changed and ends_on < today:
+        found.append(violation(RULE, "ends_on", "The last day of the promo code is in the past."))
+    return found

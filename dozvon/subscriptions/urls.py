@@ -35,4 +35,11 @@ urlpatterns = [
         views.escalation_notify_view,
         name="escalation_notify",
     ),
+    path("p/<slug:slug>/promo-codes", views.promo_codes, name="promo_codes"),
+    path(
+        "p/<slug:slug>/promo-codes/<int:promo_id>/end",
+        views.promo_code_end,
+        name="promo_code_end",
+    ),
+    path("orders/<int:order_id>/promo", views.promo_card_apply, name="promo_card_apply"),
 ]

@@ -1,7 +1,8 @@
 """SUB screens: the subscriptions list (filters phone, number, group), a supervisor's
 import (upload → preview with per-row errors → commit), the one-click information run
-(SUB-1) with its progress, the registry export (SUB-6) and the refund escalations the
-supervisor follows until the partner decides (SUB-3). Views parse input, call one service
+(SUB-1) with its progress, the registry export (SUB-6), the refund escalations the
+supervisor follows until the partner decides (SUB-3), the supervisor's promo codes and an
+operator's code applied on the order card (SUB-5). Views parse input, call one service
 or selector, and render."""
 
 from __future__ import annotations
@@ -21,10 +22,18 @@ from django.views.decorators.http import require_POST
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
 from dozvon.projects.access import READ, SUPERVISE, ensure_can, is_supervising, projects_for
-from dozvon.subscriptions import rules
+from dozvon.subscriptions import promo_rules, rules
 from dozvon.subscriptions.export import registry_table, registry_xlsx
 from dozvon.subscriptions.inform import inform_accelerated
 from dozvon.subscriptions.models import EscalationState, Group, Status
+from dozvon.subscriptions.promo import promo_apply
+from dozvon.subscriptions.promo_card import order_for_promo, remember_refusal
+from dozvon.subscriptions.promo_codes import (
+    promo_code_change,
+    promo_code_create,
+    promo_code_get,
+    promo_codes_list,
+)
 from dozvon.subscriptions.selectors import (
     escalations,
     inform_progress,
@@ -270,3 +279,96 @@ def escalation_notify_view(request, slug, escalation_id):
     else:
         messages.success(request, _("The email to the partner is queued."))
     return _see_other(reverse("subscriptions:escalations", args=[project.slug]))
+
+
+# --- SUB-5: the supervisor's promo codes, an operator's code on the order card -----------
+
+SESSION_PROMO_FORM = "dozvon_sub_promo_form"
+SESSION_PROMO_ERRORS = "dozvon_sub_promo_errors"
+
+
+@login_required
+@domain_errors
+def promo_codes(request, slug):
+    """SUB-5: the project's codes (supervisors only) and the form of a new one."""
+    project = _sub_project(request, slug, SUPERVISE)
+    form = request.session.pop(SESSION_PROMO_FORM, {})
+    errors = request.session.pop(SESSION_PROMO_ERRORS, {})
+    if request.method == "POST":
+        form = {
+            k: (request.POST.get(k) or "").strip()[:200]
+            for k in ("code", "collection", "discount_amount", "ends_on")
+        }
+        try:
+            promo = promo_code_create(
+                project=project,
+                actor=request.user,
+                code=form["code"],
+                collection=form["collection"],
+                discount_amount=promo_rules.parse_amount(form["discount_amount"]),
+                ends_on=_date(form["ends_on"]),
+                now=clock.now(),
+            )
+        except RuleViolations as exc:
+            request.session[SESSION_PROMO_FORM] = form
+            request.session[SESSION_PROMO_ERRORS] = _by_field(exc)
+        else:
+            messages.success(request, _("Promo code #%(id)s created.") % {"id": promo.pk})
+        return _see_other(reverse("subscriptions:promo_codes", args=[slug]))
+    return render(
+        request,
+        "subscriptions/promo_codes.html",
+        _base(
+            request,
+            project,
+            codes=promo_codes_list(project=project, actor=request.user),
+            collections=project.collections.order_by("name"),
+            form=form,
+            errors=errors,
+            today=clock.local_date(clock.now(), project.time_zone),
+        ),
+    )
+
+
+@login_required
+@domain_errors
+@require_POST
+def promo_code_end(request, slug, promo_id):
+    """SUB-5: the supervisor ends a code (operators can no longer apply it)."""
+    project = _sub_project(request, slug, SUPERVISE)
+    promo = promo_code_get(promo_id=promo_id, actor=request.user)
+    if promo.project_id != project.pk:
+        raise Http404
+    promo_code_change(promo_id=promo.pk, actor=request.user, active=False, now=clock.now())
+    messages.success(request, _("Promo code #%(id)s ended.") % {"id": promo.pk})
+    return _see_other(reverse("subscriptions:promo_codes", args=[slug]))
+
+
+def _by_field(exc: RuleViolations) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for v in exc.violations:
+        errors.setdefault(v.field, []).append(f"{v.render()} ({v.rule})")
+    return errors
+
+
+@login_required
+@domain_errors
+@require_POST
+def promo_card_apply(request, order_id):
+    """SUB-5: an operator applies the project's code on the order card while the order is
+    open; back to the card, a refusal shown by the card's promo block (never the code)."""
+    order = order_for_promo(order_id=order_id, user=request.user)
+    try:
+        promo_apply(
+            order_id=order.pk,
+            code=request.POST.get("code", "")[:200],
+            actor=request.user,
+            now=clock.now(),
+        )
+    except RuleViolations as exc:
+        remember_refusal(request.session, order.pk, _by_field(exc))
+    else:
+        messages.success(
+            request, _("Special discount applied to order #%(id)s.") % {"id": order.pk}
+        )
+    return _see_other(reverse("web:order", args=[order.pk]))

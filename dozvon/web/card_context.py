@@ -39,6 +39,7 @@ from dozvon.projects.access import (
     role_of,
 )
 from dozvon.queues.selectors import claim_idle
+from dozvon.subscriptions.promo_card import promo_card_context
 from dozvon.web.forms import PAYMENT_LABELS, field_spec, form_values
 from dozvon.web.loop import auto_next_on, came_from
 from dozvon.web.views import _queues
@@ -365,4 +366,6 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "dun": _dun_panel(request, order, pb, items, now, errors, open_outcome),
         # DUN-7/X-8: the caller lines a call is made from
         "caller_lines": tuple(pb.settings.get("caller_lines", ())),
+        # SUB-5: the operator-only promo code, applied any time the order is open
+        "promo": promo_card_context(order=order, user=request.user, session=request.session),
     }

@@ -8,8 +8,10 @@ voiced and the reason when none was (NBO-1…5), recorded with the interaction i
 transaction, then a link to the interaction's page for a balance adjustment (NBO-6).
 On a SUB project, a purchase (bought some / bought all) may place the shop order for the
 issues bought in the same step, in the interaction's transaction (SUB-4), and the operator
-then applies the project's operator-only promo code to it (SUB-5) before following the
-link to the order's card."""
+then applies the project's operator-only promo code to it (SUB-5) here or later on the
+order's card. An operator's interaction is on the operator's own line, shown and not
+chosen (X-2, NBO-3); a supervisor chooses it. A search by name or email leaves the phone
+field empty (only a phone searched, or the only caller's, fills it)."""
 
 from __future__ import annotations
 
@@ -27,14 +29,14 @@ from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
 from dozvon.core.phones import parse_phone
 from dozvon.interactions.models import Interaction, Line, Transfer
-from dozvon.interactions.selectors import callers_matching
+from dozvon.interactions.selectors import callers_matching, operator_line_code
 from dozvon.interactions.services import interaction_record
 from dozvon.offers.selectors import offers_enabled
 from dozvon.offers.services import offers_record
 from dozvon.offers.views import desk_offers, offers_from_post
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import membership_of, projects_for
+from dozvon.projects.access import projects_for
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.models import Outcome
 from dozvon.subscriptions.ordering import subscription_order_remaining
@@ -168,7 +170,7 @@ def inbound(request, slug):
     form = request.session.pop(SESSION_FORM, {})
     errors = request.session.pop(SESSION_ERRORS, {})
     phone = _desk_phone(query, form, callers)
-    member = membership_of(request.user, project)
+    own_line = operator_line_code(request.user, project)
     nbo_project = offers_enabled(project)
     recorded = request.session.pop(SESSION_RECORDED, None)
     placed = _placed(project, request.session.pop(SESSION_PLACED, None)) if sub_project else None
@@ -183,9 +185,10 @@ def inbound(request, slug):
             "phone": phone,
             "callers": callers,
             "lines": Line.choices,
-            # X-2/NBO-3: a second-line operator's interactions are second-line ones
-            "line": form.get("line")
-            or (Line.SECOND if member is not None and member.line == 2 else Line.FIRST),
+            # X-2/NBO-3: an operator's interactions are on the operator's own line, shown
+            # and not chosen; a supervisor chooses
+            "line": own_line or form.get("line") or Line.FIRST,
+            "line_fixed": own_line is not None,
             "sub_project": sub_project,
             "outcomes": Outcome.choices,
             "transfers": Transfer.choices,
@@ -260,7 +263,7 @@ def inbound_record(request, slug):
                 project=project,
                 actor=request.user,
                 phone=form["phone"],
-                line=form["line"] or Line.FIRST,
+                line=form["line"] or None,  # an operator's own line (X-2)
                 subject=form["subject"],
                 comment=form["comment"],
                 transferred_to=form["transferred_to"],

@@ -75,7 +75,7 @@ def test_the_desk_finds_earlier_interactions_by_customer_and_by_phone(cod, known
         project=cod.project,
         actor=cod.operator,
         phone="89161234567",
-        line="second",
+        line="first",
         now=now + timedelta(hours=1),
     )
     interaction_start(

@@ -78,7 +78,8 @@ def test_a_number_without_offers_and_a_transfer_to_another_split_need_none_nbo_3
     [
         ("operator", {"offers": [{"offer": "INBA", "response": "maybe"}]}, "NBO-2"),
         ("second_line", {"offers": [{"offer": "INBA", "response": "yes"}]}, "NBO-3"),
-        ("operator", {"line": "second", "offers": [{"offer": "INBA", "response": "no"}]}, "NBO-3"),
+        # an operator's line is their membership's (issue 23): not a free choice
+        ("operator", {"line": "second", "offers": [{"offer": "INBA", "response": "no"}]}, "X-2"),
         ("operator", {"phone": CORPORATE, "offers": [ROAM_YES]}, "NBO-4"),
         ("operator", {}, "NBO-5"),
         ("operator", {"offers": [INBA_NO], "lost_reason": "x"}, "NBO-5"),

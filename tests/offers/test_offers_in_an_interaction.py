@@ -67,10 +67,11 @@ def test_an_excluded_number_without_an_offer_is_no_lost_sale_and_is_kept_for_the
 def test_a_second_line_operator_is_refused_offers_and_nothing_written_nbo_3(nbo, now):
     before = written()
     offers = [{"offer": "INBA", "response": "yes"}]
-    assert _refused(lambda: record(nbo, now, actor=nbo.second_line, offers=offers)) == [
-        ("NBO-3", "offers")
-    ]
-    assert _refused(lambda: record(nbo, now, line="second", offers=offers)) == [("NBO-3", "offers")]
+    # a second-line operator (the line of their membership) makes no offers
+    refused = _refused(lambda: record(nbo, now, actor=nbo.second_line, line=None, offers=offers))
+    assert refused == [("NBO-3", "offers")]
+    # and a first-line operator cannot pass as second line (issue 23: the membership's line)
+    assert _refused(lambda: record(nbo, now, line="second", offers=offers)) == [("X-2", "line")]
     assert written() == before
 
 

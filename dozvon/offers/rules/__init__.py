@@ -45,6 +45,7 @@ from dozvon.offers.rules.policy import (
     check_decision,
     parse_policy,
 )
+from dozvon.offers.rules.report import check_report_send
 from dozvon.offers.rules.responses import (
     VoicedOffer,
     check_offers,
@@ -82,6 +83,7 @@ from dozvon.offers.rules.vocabulary import (
 )
 
 __all__ = [
+    "check_report_send",
     "YES",
     "NO",
     "THINK",

@@ -13,7 +13,11 @@ from dozvon.offers.services.adjustments import (
     subject_line,
 )
 from dozvon.offers.services.loading import LoadResult, campaigns_load, eligibility_load
-from dozvon.offers.services.notify import excluded_report_queue
+from dozvon.offers.services.notify import (
+    excluded_report_queue,
+    excluded_report_send,
+    excluded_reports_of,
+)
 from dozvon.offers.services.recording import (
     nbo_interaction_record,
     offer_response_change,
@@ -28,6 +32,8 @@ __all__ = [
     "campaigns_load",
     "eligibility_load",
     "excluded_report_queue",
+    "excluded_report_send",
+    "excluded_reports_of",
     "nbo_interaction_record",
     "offer_response_change",
     "offers_record",

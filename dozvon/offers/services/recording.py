@@ -213,7 +213,7 @@ def nbo_interaction_record(
     project,
     actor,
     phone: str,
-    line: str,
+    line: str | None = None,
     subject: str,
     comment: str,
     transferred_to: str = Transfer.NONE,
