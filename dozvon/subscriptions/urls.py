@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dozvon.subscriptions import views
+from dozvon.subscriptions import export, views
 
 app_name = "subscriptions"
 
@@ -23,7 +23,18 @@ urlpatterns = [
         views.inform_progress_view,
         name="inform_progress",
     ),
-    path("p/<slug:slug>/subscriptions/registry.xlsx", views.registry_export, name="registry"),
+    path(
+        "p/<slug:slug>/subscriptions/registry.xlsx",
+        export.registry_export,
+        {"fmt": "xlsx"},
+        name="registry",
+    ),
+    path(
+        "p/<slug:slug>/subscriptions/registry.csv",
+        export.registry_export,
+        {"fmt": "csv"},
+        name="registry_csv",
+    ),
     path("p/<slug:slug>/escalations", views.escalation_list, name="escalations"),
     path(
         "p/<slug:slug>/escalations/<int:escalation_id>/decide",

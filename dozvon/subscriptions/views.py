@@ -8,12 +8,11 @@ or selector, and render."""
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
 from dozvon.projects.access import READ, SUPERVISE, ensure_can, is_supervising, projects_for
 from dozvon.subscriptions import promo_rules, rules
-from dozvon.subscriptions.export import registry_table, registry_xlsx
 from dozvon.subscriptions.inform import inform_accelerated
 from dozvon.subscriptions.models import EscalationState, Group, Status
 from dozvon.subscriptions.promo import promo_apply
@@ -208,22 +206,6 @@ def import_commit_view(request, slug, import_id):
         _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts,
     )
     return _see_other(reverse("subscriptions:list", args=[slug]))
-
-
-@login_required
-@domain_errors
-def registry_export(request, slug):
-    """SUB-6: the registry as XLSX, optionally for a range of contact dates."""
-    project = _sub_project(request, slug, SUPERVISE)
-    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    rows = registry_table(project, date_from=date_from, date_to=date_to)
-    stamp = f"{clock.now().astimezone(ZoneInfo(project.time_zone)):%Y-%m-%d_%H%M}"
-    response = StreamingHttpResponse(
-        registry_xlsx(rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{project.slug}-registry-{stamp}.xlsx"'
-    return response
 
 
 @login_required

@@ -98,7 +98,6 @@ def test_the_screen_the_xlsx_and_the_csv_of_a_report_have_the_same_columns_x_11(
     assert [str(c.label) for c in shown["columns"]] == xlsx[0] == csv[0]
 
 
-@pytest.mark.urls("tests.exports.urls")
 def test_the_registry_csv_writes_days_as_russian_dates_sub_6(sub, client, now):
     # given a contact today
     (result,) = sub.upsert(sub_row("IM-1"))

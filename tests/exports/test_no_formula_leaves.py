@@ -130,7 +130,6 @@ def test_the_sub_registry_writes_typed_formulas_as_text_sub_6(sub, client, now):
     assert "green" not in _texts(xlsx) | _texts(csv)
 
 
-@pytest.mark.urls("tests.exports.urls")
 def test_the_registry_file_writes_typed_formulas_as_text_and_outcomes_as_numbers_sub_6(
     sub, client, now
 ):
@@ -160,7 +159,6 @@ def test_the_registry_file_writes_typed_formulas_as_text_and_outcomes_as_numbers
     assert "green" not in _texts(xlsx) | _texts(csv)
 
 
-@pytest.mark.urls("tests.exports.urls")
 def test_the_dun_worklist_file_writes_typed_formulas_as_text_dun_3(dun, client):
     # given an order in the worklist whose customer and comment were typed as formulas
     entered = at(16, 9)
