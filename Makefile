@@ -4,6 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PROD_STAMP := $(VENV)/.installed-runtime
 # Every package pinned, generated from pyproject.toml by `make lock`: requirements/prod.txt
 # the runtime, requirements/lock.txt runtime + dev (the same runtime pins), installed here.
 LOCK := requirements/lock.txt
@@ -20,12 +21,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
+# The runtime alone (requirements/prod.txt, the same pins as the lock) is what the demo
+# needs: no browser, no gettext (the compiled translations are in the repository).
+$(PROD_STAMP): $(BIN)/python $(PROD_LOCK) pyproject.toml
+	$(BIN)/pip install --quiet -r $(PROD_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $(PROD_STAMP)
+
+# Runtime + dev tools: the test suite, lint, bench, makemessages.
+$(STAMP): $(PROD_STAMP) $(LOCK)
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@# browser tests drive Debian's Chromium (never a downloaded browser)
 	@[ -x /usr/bin/chromium ] || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
 	$(BIN)/pip install --quiet -r $(LOCK)
-	$(BIN)/pip install --quiet --no-deps -e .
 	@# a dependency added to pyproject.toml but not locked yet fails here
 	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(LOCK) does not satisfy pyproject.toml: run make lock"; exit 1; }
 	@touch $(STAMP)
@@ -54,11 +62,18 @@ makemessages: $(STAMP)
 setup: $(STAMP) messages
 	@mkdir -p var/static
 
-demo: setup
+# The compiled translations (.mo) are committed (a production install has no gettext);
+# `make messages` refreshes them after editing a .po file, and a test fails while they
+# are stale.
+demo: $(PROD_STAMP)
+	@mkdir -p var/static
 	$(BIN)/dozvon demo $(HOST):$(PORT)
 
+# on every core (pytest-xdist; a module stays in one worker, each worker has its own test
+# database); `make test TEST_WORKERS=0` runs in one process
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest -q $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "no tests ran: failing"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)

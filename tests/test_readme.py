@@ -16,6 +16,8 @@ How a line runs:
   (TOKEN=… then curl), and must succeed; a curl of the queues must print the queues JSON.
 A block preceded by `<!-- tests/test_readme.py: production … -->` runs as a deployment
 would: SECRET_KEY, a SQLite DATABASE_URL under the temporary directory, ALLOWED_HOSTS.
+The production install block (`<!-- tests/test_production_install.py …`) is left to that
+test, which runs it in a fresh clone with a venv of its own.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
 PRODUCTION_MARK = "<!-- tests/test_readme.py: production"
+INSTALL_MARK = "<!-- tests/test_production_install.py"
 SKIPPED = {"make test": "the suite this test is part of"}
 SERVER = re.compile(r"\bmake demo\b|\bdozvon (demo|serve|worker)\b")
 PORT_IN_TEXT = re.compile(r"(?<=[:=])(80\d\d)\b")
@@ -51,6 +54,7 @@ class Block:
     line: int  # README line of the opening fence
     commands: list[str]
     production: bool
+    install: bool = False  # the production install, run by tests/test_production_install.py
 
 
 def sh_blocks(markdown: str) -> list[Block]:
@@ -66,7 +70,14 @@ def sh_blocks(markdown: str) -> list[Block]:
                 body.append(lines[i])
                 i += 1
             before = next((x for x in reversed(lines[:start]) if x.strip()), "")
-            blocks.append(Block(start + 1, join_continuations(body), PRODUCTION_MARK in before))
+            blocks.append(
+                Block(
+                    start + 1,
+                    join_continuations(body),
+                    PRODUCTION_MARK in before or INSTALL_MARK in before,
+                    INSTALL_MARK in before,
+                )
+            )
         i += 1
     return blocks
 
@@ -143,6 +154,7 @@ def overlay_venv(checkout: Path) -> None:
         target.write_text(f"#!{venv}/bin/python\n{rest}")
         target.chmod(0o755)
     (venv / ".installed").touch()
+    (venv / ".installed-runtime").touch()
 
 
 class Background:
@@ -195,8 +207,12 @@ def answers(port: int) -> bool:
     return True
 
 
-def wait_until_serving(proc: subprocess.Popen, log: Path, port: int, what: str) -> None:
-    deadline = time.monotonic() + 120
+def wait_until_serving(
+    proc: subprocess.Popen, log: Path, port: int, what: str, deadline_s: float = 600
+) -> None:
+    """Until the port answers: a readiness wait with a deadline generous enough for a
+    loaded machine (a server that died fails at once)."""
+    deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"{what} exited with {proc.returncode}:\n{tail(log)}")
@@ -271,7 +287,7 @@ def test_every_readme_command_works_as_pasted_in_a_fresh_checkout(tmp_path):
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=900,
         )
         assert done.returncode == 0, (
             f"README.md:{block.line}: exit {done.returncode}\n$ {text}\n"
@@ -284,6 +300,8 @@ def test_every_readme_command_works_as_pasted_in_a_fresh_checkout(tmp_path):
 
     try:
         for block in sh_blocks(README.read_text(encoding="utf-8")):
+            if block.install:
+                continue
             env = production_env if block.production else dev_env
             script: list[str] = []
             for pasted in block.commands:

@@ -3,6 +3,7 @@ lands as an .eml file under var/mail/ (dozvon/messaging/sink.py)."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from pathlib import Path
@@ -27,12 +28,16 @@ class Command(BaseCommand):
         from dozvon.messaging.sink import MailSink
 
         directory = Path(directory) if directory else Path(settings.VAR_DIR) / "mail"
+        # aiosmtpd logs every connection at INFO: keep the demo's terminal for the server
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         controller = Controller(MailSink(directory), hostname=host, port=port)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         controller.start()
+        # `dozvon demo` waits for this line before starting the worker
         self.stdout.write(f"mail sink listening on {host}:{port}, storing into {directory}/")
+        self.stdout.flush()
         try:
             stop.wait()
         finally:
