@@ -19,6 +19,10 @@ from dozvon.playbooks.models import Playbook
 from dozvon.playbooks.services import playbook_load_all
 from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory
 
+# Chromium for every directory's browser tests, one Playwright per process (a module that
+# imported the fixtures made a second one, which Playwright refuses)
+pytest_plugins = ["tests.browser.fixtures"]
+
 # 12:00 Moscow time on a Monday: far from midnight so "today" is unambiguous.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -12,7 +12,6 @@ from dozvon.accounts.models import User
 from dozvon.accounts.services import token_create
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.webhooks.models import WebhookEndpoint
-from tests.browser.conftest import browser, pages, shots  # noqa: F401 - the fixtures
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -112,9 +112,14 @@ def test_a_tls_proxy_with_its_count_or_no_proxy_is_not_warned_about(settings):
     assert proxy_client_address() == []
 
 
+# the suite's own switches (the browser tests allow the ORM beside Playwright's loop), never
+# a deployment's
+TEST_ONLY_VARIABLES = {"DOZVON_DEV", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _check_deploy(**env) -> subprocess.CompletedProcess:
     """`dozvon check --deploy --fail-level WARNING` with production settings (.ci/run)."""
-    base = {k: v for k, v in os.environ.items() if k not in {"DOZVON_DEV", "PYTEST_VERSION"}}
+    base = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     base.update(DEBUG="false", SECRET_KEY="x" * 50 + "production-secret", ALLOWED_HOSTS="crm.ex")
     base.pop("BEHIND_TLS_PROXY", None)
     base.pop("TRUSTED_PROXY_COUNT", None)
@@ -144,7 +149,7 @@ def test_check_deploy_fails_on_the_warning_and_passes_in_ci_configuration():
 
 def test_the_language_cookie_is_secure_httponly_and_lax_in_production():
     # given production settings; when the settings module is read
-    base = {k: v for k, v in os.environ.items() if k not in {"DOZVON_DEV", "PYTEST_VERSION"}}
+    base = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     base.update(DEBUG="false", SECRET_KEY="x" * 50 + "production-secret", ALLOWED_HOSTS="crm.ex")
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='dozvon.settings'; "

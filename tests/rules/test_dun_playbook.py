@@ -185,12 +185,15 @@ def test_cancel_with_a_postponement_reason_is_refused_dun_4():
 
 
 @pure
-def test_unreachable_needs_a_failed_call_and_marks_the_order_dun_8():
+def test_unreachable_needs_a_failed_call_and_an_email_and_marks_the_order_dun_8():
     out = outcome("dun", "unreachable")
     values = {"comment": "Номер не существует"}
     failed = (CallFact(msk(23, 11), "invalid_number", "skype"),)
-    assert pairs(evaluate(out, context(out, values))) == {("DUN-8", "calls")}
-    assert evaluate(out, context(out, values, calls=failed)) == []
+    email = "payer@example.com"
+    assert pairs(evaluate(out, context(out, values, customer_email=email))) == {("DUN-8", "calls")}
+    # "emails only" needs an address the emails can go to
+    assert pairs(evaluate(out, context(out, values, calls=failed))) == {("DUN-8", "customer.email")}
+    assert evaluate(out, context(out, values, calls=failed, customer_email=email)) == []
     assert [e.as_dict() for e in out.effects] == [{"effect": "mark", "flag": "unreachable"}]
 
 
