@@ -17,9 +17,9 @@ export DOZVON_DEV ?= true
 
 .PHONY: demo test lint format bench setup messages makemessages lock clean
 
+# the venv's own pip installs the pinned wheels (no upgrade: a fresh `make demo` is timed)
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
 # The runtime alone (requirements/prod.txt, the same pins as the lock) is what the demo
 # needs: no browser, no gettext (the compiled translations are in the repository).
