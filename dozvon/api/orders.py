@@ -270,4 +270,5 @@ def get_timeline(request, order_id: int):
     order = order_sel.order_get(order_id=order_id, actor=request.auth)
     tz = order.project.time_zone
     pb = playbook_def(order.project.playbook)
-    return [timeline_out(e, tz, pb) for e in order_sel.order_timeline(order)]
+    reader = order_sel.order_history_reader(order, pb)  # one order's facts, read once
+    return [timeline_out(e, tz, pb, reader) for e in order_sel.order_timeline(order)]

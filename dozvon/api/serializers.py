@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
+from dozvon.interactions.selectors import interaction_line_text
 from dozvon.orders.fields import FieldDecl, Kind, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.selectors import CardParts, closing_script, order_queue_code, timeline_text
@@ -110,12 +111,14 @@ def order_out(
     return data
 
 
-def timeline_out(e: TimelineEntry, tz: str, pb=None) -> dict[str, Any]:
+def timeline_out(e: TimelineEntry, tz: str, pb=None, reader=None) -> dict[str, Any]:
+    """One history line; `reader` (`order_history_reader`) shares one order's facts."""
     return {
         "id": e.pk,
         "kind": e.kind,
         "at": iso(e.at, tz),
         "actor": e.actor.username if e.actor_id else None,
-        "text": timeline_text(e, pb) if pb is not None else e.text,
+        # an order's line by its playbook, an interaction's (SUB, NBO) by its own fields
+        "text": timeline_text(e, pb, reader) if pb is not None else interaction_line_text(e),
         "data": e.data,
     }

@@ -6,10 +6,15 @@ A refusal carries every violation at once; the API renders them as 422
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def N_(message: str) -> str:
+    """Marks a message id for translation (extracted by makemessages; translated later)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -28,14 +33,41 @@ class Violation:
     def render(self) -> str:
         from django.utils.translation import gettext
 
-        text = gettext(self.message)
-        if self.params:
+        params = dict(self.params)
+        label = params.get("label") or FIELD_LABELS.get(_bare(self.field))
+        message = NAMING_THE_FIELD.get(self.message, self.message) if label else self.message
+        text = gettext(message)
+        if label:
+            params["label"] = gettext(label)  # a field's label is a message id too
+        if params:
             with suppress(KeyError, ValueError, TypeError):
-                text = text % dict(self.params)
+                text = text % params
         return text
 
     def as_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "field": self.field, "message": self.render()}
+
+
+# X-7: a refusal names the field in words. The apps that declare fields register their
+# labels (English message ids) here (`orders/history.py`: the declared order, customer and
+# result fields); a message that does not name its field gets its naming form.
+FIELD_LABELS: dict[str, str] = {}
+NAMING_THE_FIELD: dict[str, str] = {
+    "This field is required for this result.": N_("The field «%(label)s» is required."),
+    "This field must be empty for this result.": N_("The field «%(label)s» must be empty."),
+    "Enter a valid value.": N_("The field «%(label)s»: enter a valid value."),
+}
+
+
+def register_field_labels(labels: Mapping[str, str]) -> None:
+    FIELD_LABELS.update(labels)
+
+
+def _bare(field: str) -> str:
+    """ "customer.phone" → "phone", "delivery_address.city" → "delivery_address",
+    "customer.extra_phones[1]" → "extra_phones"."""
+    name = field.removeprefix("customer.")
+    return name.split(".")[0].split("[")[0]
 
 
 def violation(rule: str, field: str, message: str, **params: Any) -> Violation:

@@ -102,6 +102,10 @@ def customer_update(
     changes: dict[str, tuple[Any, Any]] = {}
     written: list[str] = []
     old_name = customer.full_name
+    old_phone = customer.phone
+    extras_before = (
+        set(_extra_phones(customer)) if {"phone", "extra_phones"} & set(values) else set()
+    )
     for name, value in values.items():
         if name == "extra_phones":
             continue
@@ -118,6 +122,9 @@ def customer_update(
             changes["customer.vip"] = (customer.vip, vip)
             customer.vip = vip
             written.append("vip")
+    # a main phone replaced is kept as an extra phone of the customer (the line
+    # says "old → new"); the extra phones the form sent never drop it
+    kept = {old_phone} if "phone" in written and old_phone else set()
     if "phone" in written:
         customer.phone_valid = True
         written.append("phone_valid")
@@ -126,14 +133,14 @@ def customer_update(
             customer=customer, phone=customer.phone, defaults={"project": project, "is_main": True}
         )
     if "extra_phones" in values:
-        wanted = {phone_key(p) for p in values["extra_phones"] or []} - {customer.phone}
-        current = set(
-            CustomerPhone.objects.filter(customer=customer, is_main=False).values_list(
-                "phone", flat=True
-            )
-        )
+        sent = {phone_key(p) for p in values["extra_phones"] or []}
+        wanted = (sent | kept) - {customer.phone}
+        # what the person saw before, with the old main number where the change put it
+        expected = (extras_before | kept) - {customer.phone}
+        if wanted != expected:
+            changes["customer.extra_phones"] = (sorted(expected), sorted(wanted))
+        current = set(_extra_phones(customer))
         if wanted != current:
-            changes["customer.extra_phones"] = (sorted(current), sorted(wanted))
             CustomerPhone.objects.filter(
                 customer=customer, is_main=False, phone__in=current - wanted
             ).delete()
@@ -146,6 +153,14 @@ def customer_update(
     if NAME_FIELDS & set(written):
         _orders_show_name(customer, old_name)
     return changes
+
+
+def _extra_phones(customer: Customer) -> list[str]:
+    return list(
+        CustomerPhone.objects.filter(customer=customer, is_main=False).values_list(
+            "phone", flat=True
+        )
+    )
 
 
 def _orders_show_name(customer: Customer, old_name: str) -> None:

@@ -7,7 +7,8 @@ from django.db.models import Q, QuerySet
 from dozvon.core.errors import NotFound
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.services import phone_key
-from dozvon.interactions.models import Interaction, Line
+from dozvon.interactions.models import Interaction, Line, Transfer
+from dozvon.orders import history
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.rules import name_key
 from dozvon.orders.selectors import phone_search_variants
@@ -74,6 +75,24 @@ def interaction_timeline(interaction: Interaction) -> QuerySet[TimelineEntry]:
     return (
         TimelineEntry.objects.filter(interaction=interaction).select_related("actor").order_by("id")
     )
+
+
+def interaction_line_text(entry: TimelineEntry) -> str:
+    """An interaction's history line in words (X-6): a correction as "Тема: old → new",
+    a transfer by its name, nothing as «—»; other lines are what people typed."""
+    data = entry.data or {}
+    name = data.get("field")
+    if entry.kind != "edit" or not name or not ({"old", "new"} & set(data)):
+        return entry.text
+
+    def show(value) -> str:
+        if history.is_empty(value):
+            return history.EMPTY
+        if name == "transferred_to" and value in Transfer.values:
+            return str(Transfer(value).label)
+        return str(value)
+
+    return f"{history.field_label(name)}: {show(data.get('old'))} → {show(data.get('new'))}"
 
 
 def _name_part(word: str) -> Q:

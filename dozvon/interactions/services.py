@@ -194,7 +194,7 @@ def _correct(interaction: Interaction, values, *, actor, now: datetime) -> Inter
         now=now,
         lines=[
             TimelineLine(
-                f"{name}: {old or '∅'} → {new or '∅'}",
+                f"{name}: {old or '—'} → {new or '—'}",
                 {"field": name, "old": plain(old), "new": plain(new)},
             )
             for name, (old, new) in changes.items()

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,8 @@ from dozvon.messaging import selectors
 from dozvon.messaging.models import MessageState
 from dozvon.messaging.rules import retry_problems
 from dozvon.messaging.services import message_retry
+from dozvon.orders.history import person_name
+from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can, is_supervising, project_for, projects_for
 from dozvon.web.errors import domain_errors
 from dozvon.webhooks.services import delivery_retry
@@ -97,11 +100,39 @@ def message(request, message_id):
             "m": shown,
             "srcdoc": HTML_POLICY + shown.body_html if shown.body_html else "",
             "date": shown.sent_at or shown.created_at,
+            "why": reason_text(shown.reason, playbook_def(project.playbook)),
+            "queued_by": person_name(shown.created_by),
             "supervising": supervising,
             "retry": supervising and _retryable(shown, clock.now()),
             "here": request.get_full_path(),
         },
     )
+
+
+def reason_text(reason: str, pb) -> str:
+    """Why an email was queued, in words (X-9): "manual:2" → by hand, "outcome:paid" → the
+    result by its name, "trigger:exhausted" → the playbook's automatic rule by its ID,
+    "escalation:7" → a refund escalation (SUB-3), a rule ID as such; "" for a reason that
+    says nothing to a person (the demo's)."""
+    lang = get_language()
+    parts = []
+    for part in (reason or "").split(","):
+        kind, sep, code = part.partition(":")
+        if kind == "manual":
+            parts.append(_("sent by hand"))
+        elif kind == "outcome":
+            outcome = pb.outcomes.get(code) if pb is not None else None
+            name = outcome.names.get(lang) if outcome is not None else code
+            parts.append(_("on the result «%(name)s»") % {"name": name})
+        elif kind == "trigger":
+            trigger = next((t for t in (pb.triggers if pb else ()) if t.code == code), None)
+            rule = trigger.rule if trigger is not None else code
+            parts.append(_("by the playbook's automatic rule %(rule)s") % {"rule": rule})
+        elif kind == "escalation":
+            parts.append(_("the refund request to the partner (SUB-3)"))
+        elif part and not sep:
+            parts.append(_("by the rule %(rule)s") % {"rule": part})
+    return "; ".join(parts)
 
 
 def _back(request, fallback: str):

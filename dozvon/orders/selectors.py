@@ -19,8 +19,9 @@ from dozvon.core.errors import NotFound
 from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone
+from dozvon.delivery.models import DeliveryMethod
+from dozvon.orders import history
 from dozvon.orders import rules as order_rules
-from dozvon.orders.fields import BY_NAME
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
@@ -253,26 +254,78 @@ def closing_script(o: Order) -> str | None:
     )
 
 
-def timeline_text(entry: TimelineEntry, pb) -> str:
-    """A history line in the reader's language: automatic lines are stored as message ids
-    with their data, status lines as codes; other lines are what people typed."""
-    lang = get_language()
+def timeline_text(entry: TimelineEntry, pb, reader: history.Reader | None = None) -> str:
+    """A history line in the reader's language and words (X-6): automatic lines are stored
+    as message ids with their data, status and edit lines with their raw values; these
+    are put in words here (`orders/history.py`), so old lines read right too. Lines
+    without data are what people typed. `reader` carries what several lines share (one
+    card's lines load the currency and the delivery methods once)."""
+    reader = reader or history_reader(entry, pb)
+    data = entry.data or {}
     if entry.kind == "auto":
         text = gettext(entry.text)
+        values = dict(data)
+        if "flag" in values:  # DUN-5: a mark by its name
+            values["flag"] = history.mark_name(str(values["flag"]))
+        if "actor" in values and entry.actor is not None:  # a person by name, not login
+            values["actor"] = history.person_name(entry.actor)
         with suppress(KeyError, ValueError, TypeError):
-            text = text % entry.data
+            text = text % values
         return text
-    if entry.kind == "status" and entry.data.get("to") in pb.statuses:
-        old = pb.statuses.get(entry.data.get("from"))
-        new = pb.statuses[entry.data["to"]]
-        return f"{old.names.get(lang) if old else entry.data.get('from')} → {new.names.get(lang)}"
-    if entry.kind == "edit" and entry.data.get("field"):
-        # "delivery_address: ∅ → …" as stored; the field by its label for the reader
-        name = str(entry.data["field"])
-        decl = BY_NAME.get(name.removeprefix("customer."))
-        if decl is not None and entry.text.startswith(f"{name}: "):
-            return f"{gettext(decl.label)}: {entry.text[len(name) + 2 :]}"
+    if entry.kind == "status" and data.get("to") in pb.statuses:
+        old = pb.statuses.get(data.get("from"))
+        new = pb.statuses[data["to"]]
+        was = old.names.get(reader.lang) if old else data.get("from")
+        line = f"{was} → {new.names.get(reader.lang)}"
+        details = history.outcome_details(data, reader)
+        return f"{line} ({details})" if details else line
+    if entry.kind == "edit" and data.get("field"):
+        text = history.edit_text(data, reader)
+        if text is not None:
+            return text
+        # a line stored without its values: its field by its label, the rest as stored
+        name = str(data["field"])
+        if entry.text.startswith(f"{name}: "):
+            return f"{history.field_label(name)}: {entry.text[len(name) + 2 :]}"
     return entry.text
+
+
+def history_reader(entry: TimelineEntry | None, pb) -> history.Reader:
+    """What `timeline_text` needs to put an order's values in words; the currency and the
+    delivery method names are read only when a line shows money or a method."""
+    order_id = getattr(entry, "order_id", None)
+    return history.Reader(
+        pb=pb,
+        lang=history.reader_lang(),
+        currency=lambda: _order_fact(order_id, "currency"),
+        methods=lambda: _method_names(order_id, history.reader_lang()),
+        zone=lambda: _order_fact(order_id, "project__time_zone"),
+    )
+
+
+def order_history_reader(order: Order, pb) -> history.Reader:
+    """One reader for all the lines of one order (the card, the API's timeline): its
+    currency from the order, its project's delivery method names read once, if needed."""
+    return history.Reader(
+        pb=pb,
+        lang=history.reader_lang(),
+        currency=lambda: order.currency,
+        methods=lambda: _method_names(order.pk, history.reader_lang()),
+        zone=lambda: order.project.time_zone,
+    )
+
+
+def _order_fact(order_id: int | None, name: str) -> str:
+    if order_id is None:
+        return ""
+    return Order.objects.filter(pk=order_id).values_list(name, flat=True).first() or ""
+
+
+def _method_names(order_id: int | None, lang: str) -> dict[str, str]:
+    if order_id is None:
+        return {}
+    methods = DeliveryMethod.objects.filter(project__orders__id=order_id)
+    return {m.code: m.name(lang) for m in methods}
 
 
 def project_operators(project):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dozvon.calls.models import CallResult
 from dozvon.catalog.models import Product
 from dozvon.core import clock
+from dozvon.core.phones import format_phone
 from dozvon.customers.models import CustomerType, Gender
 from dozvon.delivery.models import DeliveryMethod
 from dozvon.delivery.selectors import delivery_list_groups, is_short_window, window_rule
@@ -203,13 +204,14 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     tz = project.time_zone
     errors = errors or {}
     parts = address_parts(pb.settings)
-    phones = list(order.customer.phones.all())
+    # the main number first: the «extra» tag follows the numbers it labels
+    phones = sorted(order.customer.phones.all(), key=lambda p: not p.is_main)
     editable = edit_decls(pb)
     stored = {
         **form_values(order, declared(Store.ORDER, outcome=True)),
         **form_values(order.customer, CARD_CUSTOMER),
         **form_values(order.customer, [d for d in editable if d.store == Store.CUSTOMER]),
-        "extra_phones": ", ".join(p.phone for p in phones if not p.is_main),
+        "extra_phones": ", ".join(format_phone(p.phone) for p in phones if not p.is_main),
     }
     typed = dict(values or {})
     # what a refused form showed comes back to that form only; the others show the order
@@ -282,8 +284,9 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         for d in delivery_decls(pb)
         if writable_by(d, role)
     ]
+    reader = order_sel.order_history_reader(order, pb)  # one order's facts, read once
     timeline = [
-        {"entry": e, "text": order_sel.timeline_text(e, pb)}
+        {"entry": e, "text": order_sel.timeline_text(e, pb, reader)}
         for e in order_sel.order_timeline(order)
     ]
     status_names = {s.code: s.names.get(lang) for s in pb.statuses.values()}

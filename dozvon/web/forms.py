@@ -4,6 +4,7 @@ on its field, like any rule (X-7), so the operator sees it where they typed."""
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,18 +19,28 @@ from dozvon.orders.fields import (
     ADDRESS_LABELS,
     ADDRESS_PARTS,
     ALL_ADDRESS_PARTS,
+    BY_NAME,
     FieldDecl,
     Kind,
     Store,
     declared,
 )
+from dozvon.orders.history import PAYMENT_LABELS as PAYMENT_LABELS
 
-PAYMENT_LABELS = {
-    "cod": N_("Cash on delivery"),
-    "cash": N_("Cash"),
-    "card": N_("Card"),
-    "invoice": N_("Invoice"),
+# X-7: a value that does not parse says the format expected, naming the field
+BAD_VALUE: dict[Kind, str] = {
+    Kind.DATE: N_("The field «%(label)s»: enter the date as dd.mm.yyyy."),
+    Kind.DATETIME: N_("The field «%(label)s»: enter the date and time as dd.mm.yyyy hh:mm."),
+    Kind.TIME: N_("The field «%(label)s»: enter the time as hh:mm."),
+    Kind.MONEY: N_("The field «%(label)s»: enter an amount, e.g. 350 or 350,50."),
+    Kind.INTEGER: N_("The field «%(label)s»: enter a whole number."),
 }
+
+
+def bad_value(decl: FieldDecl) -> Violation:
+    """The refusal of a value that does not parse as its field's kind (X-7)."""
+    message = BAD_VALUE.get(decl.kind, "The field «%(label)s»: enter a valid value.")
+    return violation("input", decl.name, message, label=decl.label)
 
 
 def _parse(decl: FieldDecl, post, name: str):
@@ -80,7 +91,7 @@ def parse_fields(post, decls) -> tuple[dict[str, Any], list[Violation]]:
         try:
             value = _parse(decl, post, decl.name)
         except ValueError:
-            found.append(violation("input", decl.name, "Enter a valid value."))
+            found.append(bad_value(decl))
             continue
         if value is not None:
             fields[decl.name] = value
@@ -108,7 +119,7 @@ def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
                 raise ValueError(text)
         except ValueError:
             callback_at = None
-            found.append(violation("input", "callback_at", "Enter a valid value."))
+            found.append(bad_value(BY_NAME["callback_at"]))
     args = {
         "code": (post.get("code") or "").strip(),
         "problem": (post.get("problem") or "").strip(),
@@ -151,6 +162,8 @@ def form_values(obj, decls) -> dict[str, str]:
             out[decl.name] = value.strftime("%H:%M") if value else ""
         elif decl.kind == Kind.BOOL:
             out[decl.name] = "on" if value else ""
+        elif decl.kind == Kind.MONEY and value is not None:
+            out[decl.name] = f"{value:.2f}".replace(".", ",")  # as typed: 350,00
         else:
             out[decl.name] = "" if value is None else str(value)
     return out
@@ -165,7 +178,7 @@ def field_spec(
         "name": decl.name,
         "label": _(decl.label),
         "required": required,
-        "errors": list(errors),
+        "errors": [error_parts(e) for e in errors],
         "value": values.get(decl.name, ""),
         "widget": WIDGETS.get(decl.kind, "text"),
         "max_length": decl.max_length,
@@ -181,6 +194,20 @@ def field_spec(
             for p in parts
         ]
     return spec
+
+
+# "Поле «Причина» обязательно. (DUN-4)": the card's refusals carry their rule ID last
+_RULE_AT_END = re.compile(r"^(?P<text>.*\S)\s+\((?P<rule>[A-Z]+-\d+[a-z]?|input)\)$", re.S)
+
+
+def error_parts(error: str) -> dict[str, str]:
+    """A refusal as the field shows it: the message, and its rule ID apart to be shown
+    small beside it (X-7); "input" (a value that does not parse) is no rule to show."""
+    found = _RULE_AT_END.match(str(error))
+    if found is None:
+        return {"text": str(error), "rule": ""}
+    rule = found["rule"]
+    return {"text": found["text"], "rule": "" if rule == "input" else rule}
 
 
 def parse_int(value, default: int, low: int, high: int) -> int:

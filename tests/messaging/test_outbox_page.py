@@ -235,15 +235,15 @@ def test_an_emails_page_shows_its_headers_and_keeps_its_html_out_of_ours_x_9(sho
     response = browser(shop_world.operator).get(f"/messages/{message.pk}/")
     assert response.status_code == 200
     page = response.content.decode()
-    # then the headers as sent
+    # then the headers as sent, named in Russian (issue 24)
     for header, value in (
-        ("From", message.from_email),
-        ("To", "ivanov@example.com"),
-        ("Subject", "Order SHOP-1000"),
-        ("Message-ID", message.message_id),
+        ("От", message.from_email),
+        ("Кому", "ivanov@example.com"),
+        ("Тема", "Order SHOP-1000"),
+        ("Идентификатор письма", message.message_id),
     ):
         assert f"<dt>{header}</dt>" in page and value in unescape(page)
-    assert "<dt>Date</dt>" in page
+    assert "<dt>Дата</dt>" in page
     assert "Hello Иванов Иван" in page
     # and the HTML only inside a sandboxed frame, escaped, and as escaped source
     assert "<script>" not in page and '<img src="https://t.example' not in page

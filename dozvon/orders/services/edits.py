@@ -251,7 +251,7 @@ def _nulls_cleared(model, values: Mapping[str, Any], keep=frozenset()) -> dict[s
 
 def _show(value: Any) -> str:
     if value in (None, "", [], {}):
-        return "∅"
+        return "—"  # nothing, as the history shows it
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values() if v)
     return str(value)
