@@ -1,6 +1,7 @@
 """Real headless Chromium (Debian's) driven by Playwright; never a downloaded browser."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,23 @@ def pages(browser):
     yield new_page
     for context in contexts:
         context.close()
+
+
+DEMO_PASSWORD = "demo"  # the demo's users (dozvon.core.demo.PASSWORD)
+
+
+@pytest.fixture
+def demo_login(pages, live_server):
+    """`demo_login(username)`: a new browser page signed in as that demo user, on the
+    page the login leads to (its project's)."""
+
+    def sign_in(username: str, *, lands_on: str = r"/p/"):
+        page = pages()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(lands_on))
+        return page
+
+    return sign_in

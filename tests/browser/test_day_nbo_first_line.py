@@ -7,8 +7,6 @@ THINK becomes YES in the offer archive; a compensation is credited on the intera
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dozvon.core import clock
@@ -19,16 +17,6 @@ from dozvon.offers.selectors import offers_for_number, today_of
 from dozvon.projects.models import Project
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(pages, live_server, username):
-    page = pages()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")  # the demo's users
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(rf"/p/{SLUG}/"))
-    return page
 
 
 def _caller(project) -> tuple[str, list[str]]:
@@ -42,14 +30,14 @@ def _caller(project) -> tuple[str, list[str]]:
 
 
 def test_a_first_line_operators_day_offers_by_priority_then_think_becomes_yes(
-    pages, live_server, shots
+    demo_login, live_server, shots
 ):
     # given the telecom demo and a caller with two offers
     build_telecom_demo(now=clock.now(), numbers=40)
     project = Project.objects.get(slug=SLUG)
     phone, codes = _caller(project)
     first, second = codes[:2]
-    page = _login(pages, live_server, "tel1")
+    page = demo_login("tel1", lands_on=rf"/p/{SLUG}/")
 
     # 1. the call: the number as the caller says it; the offers by priority
     page.goto(f"{live_server.url}/p/{SLUG}/inbound")

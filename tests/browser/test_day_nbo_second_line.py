@@ -5,8 +5,6 @@ is second-line, no lost sale. Screenshots: var/screenshots/nbo-second-NN-*.png."
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dozvon.core import clock
@@ -19,18 +17,8 @@ from dozvon.projects.models import Project
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _login(pages, live_server, username):
-    page = pages()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")  # the demo's users
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(rf"/p/{SLUG}/"))
-    return page
-
-
 def test_a_second_line_operator_makes_no_offers_and_records_on_the_second_line(
-    pages, live_server, shots
+    demo_login, live_server, shots
 ):
     # given the telecom demo and a number with offers
     build_telecom_demo(now=clock.now(), numbers=40)
@@ -42,7 +30,7 @@ def test_a_second_line_operator_makes_no_offers_and_records_on_the_second_line(
         if offers_for_number(project=project, phone=p, today=today).eligible
     )
     before = Interaction.objects.count()
-    page = _login(pages, live_server, "tel3")
+    page = demo_login("tel3", lands_on=rf"/p/{SLUG}/")
 
     # 1. the transferred caller's number: no offers on the second line
     page.goto(f"{live_server.url}/p/{SLUG}/inbound")

@@ -8,7 +8,6 @@ item 16). Screenshots: var/screenshots/sub-operator-NN-*.png."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -21,23 +20,13 @@ from dozvon.subscriptions.models import Subscription, SubscriptionContact
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _login(pages, live_server, username):
-    page = pages()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")  # the demo's users
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/p/"))
-    return page
-
-
 def _typed(phone: str) -> str:
     """+79161234567 as a subscriber says it: 8 (916) 123-45-67."""
     return f"8 ({phone[2:5]}) {phone[5:8]}-{phone[8:10]}-{phone[10:]}"
 
 
 def test_a_sub_operators_day_finds_records_orders_and_applies_the_code_later(
-    pages, live_server, shots
+    demo_login, live_server, shots
 ):
     # given the SUB demo and a green subscriber nobody has talked to yet
     build_subscriptions_demo(now=clock.now())
@@ -48,7 +37,7 @@ def test_a_sub_operators_day_finds_records_orders_and_applies_the_code_later(
         .first()
     )
     customer = s.customer
-    page = _login(pages, live_server, "subs-op1")
+    page = demo_login("subs-op1")
 
     # 1. the call: found by the phone typed in another format
     page.goto(f"{live_server.url}/p/subscriptions-demo/inbound")

@@ -5,8 +5,6 @@ no Django admin), downloads the registry (SUB-6) and follows the refund escalati
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dozvon.core import clock
@@ -16,24 +14,14 @@ from dozvon.subscriptions.models import PromoCode
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _login(pages, live_server, username):
-    page = pages()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")  # the demo's users
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/p/"))
-    return page
-
-
 def test_a_sub_supervisors_day_keeps_the_codes_the_registry_and_the_escalations(
-    pages, live_server, shots
+    demo_login, live_server, shots
 ):
     # given the SUB demo with its seed's code, active
     now = clock.now()
     build_subscriptions_demo(now=now)
     seed = PromoCode.objects.get(code=PROMO_CODE)
-    page = _login(pages, live_server, "subs-sup")
+    page = demo_login("subs-sup")
 
     # 1. the subscriptions, and the way to the codes from the project's menu
     page.goto(f"{live_server.url}/p/subscriptions-demo/subscriptions")
