@@ -62,6 +62,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # our admin templates first, so they take the place of Django's (issue 24 item 6)
+    "dozvon.core.thirdparty_apps.AdminRuConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,9 +72,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "dozvon.core.thirdparty_apps.TasksDatabaseConfig",  # django_tasks_db, named in Russian
     "ninja",
-    "axes",
+    "dozvon.core.thirdparty_apps.AxesConfig",  # axes, named in Russian
     "dozvon.core",
     "dozvon.accounts",
     "dozvon.projects",

@@ -1,10 +1,21 @@
+from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.models import model_to_dict
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.models import AuditEntry
 from dozvon.audit.services import audit_record
 from dozvon.core import clock
-from dozvon.core.admin_scope import ProjectScopedAdmin, lock_unscoped_admins
+from dozvon.core.admin_scope import (
+    ProjectScopedAdmin,
+    ScopedRelatedFieldListFilter,
+    lock_unscoped_admins,
+)
+from dozvon.playbooks.models import Outcome, Problem, Queue, Status
 
 
 class ReadOnlyAdmin(ProjectScopedAdmin):
@@ -49,14 +60,214 @@ class AuditedAdmin(ProjectScopedAdmin):
         )
 
 
+# X-12 in words (issue 24 item 6): what each audit action means to a supervisor. The
+# codes are the services' (`<object>.<verb>`, orders.services.events.Event values among
+# them); a code not listed reads "<verb>: <object>" when both are known.
+ACTIONS = {
+    "order.intake": _("Order received"),
+    "order.auto_invalidate": _("Order marked invalid automatically"),
+    "order.item_add": _("Item added to the order"),
+    "order.edit": _("Order edited"),
+    "order.comment": _("Comment on the order"),
+    "order.outcome": _("Call outcome applied"),
+    "order.release": _("Order released"),
+    "order.reopen": _("Order reopened"),
+    "order.effect": _("Outcome's effect applied automatically"),
+    "order.trigger": _("Playbook trigger applied"),
+    "order.payment": _("Payment reported"),
+    "call.record": _("Call recorded"),
+    "message.queue": _("Email queued"),
+    "message.send": _("Email sent"),
+    "message.fail": _("Email not delivered"),
+    "interaction.start": _("Interaction started"),
+    "interaction.record": _("Interaction recorded"),
+    "interaction.edit": _("Interaction corrected"),
+    "interaction.comment": _("Comment on the interaction"),
+    "interaction.call": _("Call in the interaction"),
+    "interaction.offer": _("Offer voiced"),
+    "interaction.adjustment": _("Balance adjustment"),
+    "playbook.load": _("Playbook loaded"),
+    "playbook.reload": _("Playbook reloaded"),
+    "trigger.switch": _("Trigger switched on or off"),
+    "membership.add": _("Member added to the project"),
+    "token.create": _("API token created"),
+    "webhook.retry": _("Webhook delivery retried"),
+    "escalation.decide": _("Partner's decision recorded"),
+    "subscription.add": _("Subscription added"),
+    "subscription.change": _("Subscription changed"),
+    "subscription.contact": _("Subscriber contact recorded"),
+    "subscription.import": _("Subscriptions imported"),
+    "subscription.inform": _("Accelerated subscribers informed"),
+    "subscription.order": _("Shop order for a subscriber"),
+    "promo_code.add": _("Promo code created"),
+    "promo_code.change": _("Promo code changed"),
+    "promo_code.end": _("Promo code ended"),
+    "offers.campaigns_load": _("Campaigns loaded"),
+    "offers.eligibility_load": _("Offer eligibility loaded"),
+    "offers.excluded_report": _("Excluded numbers report sent"),
+}
+VERBS = {"add": _("Added"), "change": _("Changed"), "delete": _("Deleted")}
+# objects that are not a model's name (`target_type`)
+OBJECTS = {
+    "api_token": _("API token"),
+    "promo_code": _("promo code"),
+    "trigger": _("playbook trigger"),
+    "subscriptionimport": _("subscription import"),
+}
+
+
+def object_label(code: str) -> str:
+    """An audit entry's `target_type` in words: a model's verbose name, or a known one."""
+    if code in OBJECTS:
+        return str(OBJECTS[code])
+    for model in apps.get_models():
+        if model._meta.model_name == code:
+            return str(model._meta.verbose_name)
+    return code
+
+
+def action_label(code: str) -> str:
+    """An audit action in words: "Заказ получен", "Изменено: шаблон письма"."""
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    subject, _dot, verb = code.rpartition(".")
+    if verb in VERBS and subject:
+        return f"{VERBS[verb]}: {object_label(subject)}"
+    return code
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The list's filter by action, named in words (the codes stay in the URL)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).values_list("action", flat=True)
+        return sorted(((c, action_label(c)) for c in set(codes)), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    title = _("object type")
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).values_list("target_type", flat=True)
+        return sorted(((c, object_label(c)) for c in set(codes)), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
+def _status_names(entry: AuditEntry) -> dict[str, str]:
+    """The codes of the entry's project's playbook (statuses, problems, outcomes, queues)
+    → names."""
+    playbook_id = entry.project.playbook_id if entry.project_id else None
+    if playbook_id is None:
+        return {}
+    names: dict[str, str] = {}
+    for model in (Queue, Problem, Outcome, Status):  # a status wins over a namesake
+        for item in model.objects.filter(playbook_id=playbook_id):
+            names[item.code] = item.name
+    return names
+
+
+def _value_text(value, names: dict[str, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return " → ".join(_value_text(v, names) for v in value) if value else "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value_text(v, names)}" for k, v in value.items())
+    return names.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _field_label(target_type: str, key: str) -> str:
+    for model in apps.get_models():
+        if model._meta.model_name == target_type:
+            try:
+                return str(model._meta.get_field(key).verbose_name)
+            except FieldDoesNotExist:
+                break
+    return gettext(key.replace("_", " "))  # "outcome" → "результат" where translated
+
+
+class ProjectFilter(ScopedRelatedFieldListFilter):
+    """The projects the user may see, under a translated title (the field has none)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("project")
+
+
+def entry_title(entry: AuditEntry) -> str:
+    """An entry as its page's title names it: "Изменено: заказ 1, 07.12.2026 18:03"."""
+    at = localtime(entry.at).strftime("%d.%m.%Y %H:%M")
+    return (
+        f"{action_label(entry.action)} — {object_label(entry.target_type)} {entry.target_id}, {at}"
+    )
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    """Entries without a project (global configuration) are for superusers only."""
+    """Entries without a project (global configuration) are for superusers only. A
+    supervisor reads them in words: the action, the object, the changes as a table with
+    statuses by name (issue 24 item 6), not codes and JSON."""
 
-    list_display = ("at", "actor", "project", "action", "target_type", "target_id")
-    list_filter = ("action", "target_type", "project")
+    list_display = ("at", "who", "project_name", "what", "object", "target_id")
+    list_filter = (ActionFilter, ObjectTypeFilter, ("project", ProjectFilter))
     search_fields = ("target_id", "action")
     date_hierarchy = "at"
+    fields = ("at", "who", "project_name", "what", "object", "target_id", "changes_table")
+    readonly_fields = fields
+    change_form_template = "admin/audit/auditentry/change_form.html"
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["subtitle"] = context["entry_title"] = entry_title(obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "project")
+
+    @admin.display(description=_("who"), ordering="actor__username")
+    def who(self, entry: AuditEntry) -> str:
+        if entry.actor is None:
+            return str(_("the system"))
+        return entry.actor.get_full_name() or entry.actor.username
+
+    @admin.display(description=_("project"), ordering="project__name")
+    def project_name(self, entry: AuditEntry) -> str:
+        return entry.project.name if entry.project else "—"
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, entry: AuditEntry) -> str:
+        return action_label(entry.action)
+
+    @admin.display(description=_("object type"), ordering="target_type")
+    def object(self, entry: AuditEntry) -> str:
+        return object_label(entry.target_type)
+
+    @admin.display(description=_("changes"))
+    def changes_table(self, entry: AuditEntry):
+        changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
+        if not changes:
+            return "—"
+        names = _status_names(entry)
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            (
+                (_field_label(entry.target_type, str(key)), _value_text(value, names))
+                for key, value in changes.items()
+            ),
+        )
+        return format_html('<table class="audit-changes">{}</table>', rows)
 
 
 # auth's groups and django_tasks_db's task results know nothing of projects; this module

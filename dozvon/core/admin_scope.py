@@ -17,6 +17,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Model, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dozvon.projects.models import Project, Role
 
@@ -57,8 +60,26 @@ def visible_rows(site: admin.AdminSite, request, model: type[Model]) -> QuerySet
     return queryset if request.user.is_superuser else queryset.none()
 
 
+def field_label(field) -> str:
+    """A model field's name in the reader's language: its verbose name, translated even
+    when Django made it up from the field's name ("project"), which no catalogue sees
+    until it is looked up (issue 24 item 6: no "Project" in a Russian admin)."""
+    return capfirst(gettext(str(field.verbose_name)))
+
+
+@admin.display(description=_("project"), ordering="project__name")
+def project_column(obj) -> str:
+    """The list's project column, headed in the reader's language."""
+    return str(obj.project)
+
+
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
-    """A related-field filter that offers only the related rows the user may see."""
+    """A related-field filter that offers only the related rows the user may see, under
+    the field's translated name."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = field_label(field).lower()
 
     def field_choices(self, field, request, model_admin):
         visible = visible_rows(model_admin.admin_site, request, field.related_model)
@@ -97,7 +118,13 @@ class ProjectScoped:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = visible_rows(self.admin_site, request, db_field.related_model)
+        kwargs.setdefault("label", field_label(db_field))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_display(self, request):
+        """The `project` column headed in the reader's language (`project_column`)."""
+        shown = super().get_list_display(request)
+        return [project_column if item == "project" else item for item in shown]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:

@@ -51,6 +51,12 @@ COD_PRODUCTS = [
     ("GIFT-05", "Массажёр для лица (подарок)", "690.00", "100"),
     ("TEA-06", "Чай травяной «Детокс»", "490.00", "100"),
 ]
+# The public senders of the demo's shops (issue 24 item 4): what customers read in From,
+# never the internal "… (демо)" project names
+DEMO_SENDERS = {
+    "cod-demo": {"sender_name": "Полезные товары", "from_email": "orders@poleznye.example"},
+    "shop-demo": {"sender_name": "Мир инструментов", "from_email": "orders@instrumenty.example"},
+}
 SHOP_PRODUCTS = [
     ("DR-18V", "Дрель-шуруповёрт 18 В", "8990.00", "10"),
     ("GR-125", "Болгарка УШМ 125 мм", "5490.00", "10"),
@@ -165,7 +171,8 @@ def _cod_shop(now: datetime, seed: int) -> dict[str, int]:
 
     for project in (cod, shop):
         seed_demo_rates(project)  # COD-13: delivery options for the card
-        seed_demo_templates(project)  # emails to customers
+        # emails to customers, from the shop's public name and address
+        seed_demo_templates(project, **DEMO_SENDERS[project.slug])
     counts = {
         "cod-demo": _cod_orders(cod, cod_products, partner, [op1, op2], rng, now),
         "shop-demo": _shop_orders(shop, shop_products, partner, shop1, rng, now),

@@ -23,6 +23,9 @@ from dozvon.projects.models import Membership, Project
 
 SLUG = "pharmacy-demo"
 TZ = "Europe/Kyiv"
+# the pharmacy's public sender: what customers read in From (issue 24 item 4)
+SENDER_NAME = "Аптека Здоровье"
+FROM_EMAIL = "orders@apteka.example"
 PASSWORD = "demo"  # as every demo login (core/demo.py, README)
 
 PRODUCTS = [  # priced per tablet: the bonus is extra tablets (DUN-2)
@@ -236,8 +239,11 @@ def _project(now: datetime):
             price=Decimal(price),
             max_discount_percent=Decimal("10"),
         )
-    MailSettings.objects.create(
-        project=project, sender_name="Аптека-Демо", bank_details=BANK_DETAILS_RU
+    MailSettings.objects.create(  # the public sender customers know (issue 24 item 4)
+        project=project,
+        sender_name=SENDER_NAME,
+        from_email=FROM_EMAIL,
+        bank_details=BANK_DETAILS_RU,
     )
     for spec in _templates():
         template_save(project=project, actor=people["sup"], now=now, **spec)

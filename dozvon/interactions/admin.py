@@ -4,7 +4,7 @@ from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
 from dozvon.core.admin_scope import ReadOnlyInline
 from dozvon.interactions.models import Interaction
-from dozvon.orders.models import TimelineEntry
+from dozvon.orders.admin import TimelineInline as OrderTimelineInline
 
 
 class CallInline(ReadOnlyInline):
@@ -13,12 +13,11 @@ class CallInline(ReadOnlyInline):
     fields = ("started_at", "duration_s", "result", "operator")
 
 
-class TimelineInline(ReadOnlyInline):
-    model = TimelineEntry
+class TimelineInline(OrderTimelineInline):
+    """The interaction's history in words, as the order's (orders/admin.py)."""
+
     fk_name = "interaction"
     project_path = "interaction__project"
-    fields = ("at", "kind", "actor", "text")
-    ordering = ("id",)
 
 
 @admin.register(Interaction)

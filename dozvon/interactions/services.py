@@ -328,7 +328,13 @@ def interaction_record(
     lines: list[TimelineLine] = []
     changes: dict[str, Any] = {}
     if contact is not None:
-        lines = contact_apply(plan=contact, interaction=interaction, actor=actor, now=now)
+        lines = contact_apply(
+            plan=contact,
+            interaction=interaction,
+            actor=actor,
+            now=now,
+            comment=rules.clean(comment),
+        )
         changes = {
             "subscription": contact.subscription.pk,
             "outcome": contact.outcome,

@@ -1,8 +1,8 @@
 """Demo emails (X-9, DUN-4) for `dozvon demo`: `seed_demo_templates(project)` gives a
-project its sender name, bank details and four Russian templates — `bank_details`,
-`bonus_offer` (at the chosen percent), `final_bonus_offer` (DUN-8: +25 %) and
-`order_confirmed`. Running it again changes nothing. With `dozvon mailsink` running,
-what the worker sends lands in var/mail/.
+project its public sender (name and From address), bank details and four Russian
+templates — `bank_details`, `bonus_offer` (at the chosen percent), `final_bonus_offer`
+(DUN-8: +25 %) and `order_confirmed`. Running it again changes nothing. With
+`dozvon mailsink` running, what the worker sends lands in var/mail/.
 
 `seed_demo_outbox(project, now=…)`, once the project has orders, gives its outbox a
 history: a few emails queued over the last hours and sent, and one the customer's mail
@@ -117,12 +117,15 @@ TEMPLATES = [
 ]
 
 
-def seed_demo_templates(project, *, sender_name: str = "") -> int:
-    """The project's demo mail settings and templates; how many templates it has."""
+def seed_demo_templates(project, *, sender_name: str = "", from_email: str = "") -> int:
+    """The project's demo mail settings — the public sender customers know (issue 24
+    item 4: never the internal "… (демо)" name) — and templates; how many templates it
+    has."""
     MailSettings.objects.get_or_create(
         project=project,
         defaults={
-            "sender_name": sender_name or project.name,
+            "sender_name": sender_name,
+            "from_email": from_email,
             "bank_details": BANK_DETAILS,
         },
     )

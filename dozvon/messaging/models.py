@@ -42,7 +42,11 @@ class MailSettings(models.Model):
         _("sender name"),
         max_length=200,
         blank=True,
-        help_text=_("The shop's name as customers know it; the project's name when empty."),
+        help_text=_(
+            "The shop's name as customers know it, in From and the signature; when empty, "
+            "the name of the server's default sender (DEFAULT_FROM_EMAIL), never the "
+            "project's name."
+        ),
     )
     from_email = models.EmailField(
         _("From address"),
@@ -113,7 +117,7 @@ class MessageTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code}, {self.language})"
+        return f"{self.name} ({self.code}, {self.get_language_display()})"
 
     def clean(self) -> None:
         from dozvon.messaging.rendering import template_problems
@@ -191,4 +195,4 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} → {self.to} ({self.state})"
+        return f"{self.name} → {self.to} ({self.get_state_display()})"

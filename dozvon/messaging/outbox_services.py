@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from email.headerregistry import Address
-from email.utils import parseaddr
 from typing import Any
 from uuid import uuid4
 
@@ -34,14 +32,13 @@ def new_message_id() -> str:
     return f"<{uuid4().hex}@{settings.EMAIL_MESSAGE_ID_HOST}>"
 
 
-def _sender(mail_settings: MailSettings | None) -> tuple[str, str]:
-    """From and Reply-To of the project's emails."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    if mail_settings is not None:
-        address = mail_settings.from_email or address
-        name = mail_settings.sender_name or name
-    return (str(Address(display_name=name, addr_spec=address)) if name else address), (
-        mail_settings.reply_to if mail_settings else ""
+def project_sender(mail_settings: MailSettings | None) -> rules.Sender:
+    """X-9: the project's public sender (its mail settings, else DEFAULT_FROM_EMAIL)."""
+    return rules.public_sender(
+        sender_name=mail_settings.sender_name if mail_settings else "",
+        from_email=mail_settings.from_email if mail_settings else "",
+        reply_to=mail_settings.reply_to if mail_settings else "",
+        default_from=settings.DEFAULT_FROM_EMAIL,
     )
 
 
@@ -50,7 +47,7 @@ def _outbox_insert(
 ) -> tuple[OutboxMessage, bool]:
     """Write one outbox row, rendered and addressed; (the row, True), or the row a
     concurrent twin with the same idempotency key wrote first (the row, False)."""
-    from_email, reply_to = _sender(mail_settings)
+    sender = project_sender(mail_settings)
     message = OutboxMessage(
         project=project,
         order=order,
@@ -60,8 +57,8 @@ def _outbox_insert(
         reason=reason[:100],
         bonus_percent=bonus,
         to=to,
-        from_email=from_email,
-        reply_to=reply_to,
+        from_email=sender.header,
+        reply_to=sender.reply_to,
         subject=rendered.subject[:300],
         body_text=rendered.body_text,
         body_html=rendered.body_html,

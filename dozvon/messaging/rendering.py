@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, TextNode, Variable, VariableNode
 from django.template.defaulttags import (
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from dozvon.core.money import display_money
 from dozvon.dunning.rules import bonus_units as dun_bonus_units
+from dozvon.messaging.rules import public_sender
 
 LEAF = None  # a string or a number: nothing to look up in it
 ITEM = {
@@ -73,12 +75,19 @@ CONTEXT: dict[str, Any] = {
     "plan_name": LEAF,
     "remaining_issues": LEAF,
     "suspend_on": LEAF,
+    # SUB-3: the refund request to the partner: whom to call back and what the operator
+    # wrote (promo codes replaced, SUB-5)
+    "customer_phone": LEAF,
+    "operator_comment": LEAF,
 }
 # The names a message that is not about an order (message_queue_to) may be given; the
 # rest of the allow-list is empty there.
 SUBSCRIPTION_VARIABLES = frozenset(
-    {"subscription_number", "collection_name", "plan_name", "remaining_issues", "suspend_on"}
-)
+    {
+        "subscription_number", "collection_name", "plan_name", "remaining_issues",
+        "suspend_on", "customer_phone", "operator_comment",
+    }
+)  # fmt: skip
 BONUS_VARIABLES = frozenset({"bonus_percent", "bonus_units", "units_with_bonus"})
 # The names the project's bank details (mail settings) may use: "purpose of payment: order
 # No. {{ order_number }}" is filled in for each email (issue 23 item 11)
@@ -320,7 +329,7 @@ def message_context(
         "delivery_cost": display_money(order.delivery_cost, currency),
         "total": total,
         "currency": currency,
-        "shop_name": (mail_settings.sender_name if mail_settings else "") or project.name,
+        "shop_name": shop_name(mail_settings),
         "bank_details": "",
         "bonus_percent": "",
         "bonus_units": "",
@@ -359,6 +368,15 @@ def _leaf(value: Any, tz: str) -> str | int:
     raise TypeError(f"not a value an email may show: {type(value).__name__}")
 
 
+def shop_name(mail_settings) -> str:
+    """The name an email signs with: the project's public sender name, else the name of
+    DEFAULT_FROM_EMAIL — never the project's internal name (issue 24 item 4)."""
+    return public_sender(
+        sender_name=mail_settings.sender_name if mail_settings else "",
+        default_from=settings.DEFAULT_FROM_EMAIL,
+    ).name
+
+
 def free_context(
     *, project, customer_name: str, mail_settings=None, values: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -371,7 +389,7 @@ def free_context(
     context["items"] = []
     context.update(
         customer_name=customer_name,
-        shop_name=(mail_settings.sender_name if mail_settings else "") or project.name,
+        shop_name=shop_name(mail_settings),
         bank_details=bank_details_text(
             mail_settings.bank_details if mail_settings else "", {"customer_name": customer_name}
         ),

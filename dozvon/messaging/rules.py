@@ -9,6 +9,8 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -115,3 +117,33 @@ def retry_problems(
             "Only a failed message, or one waiting for its next attempt, can be sent again.",
         )
     ]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who a project's emails come from, as customers and partners read it."""
+
+    name: str  # the public name: the signature's `shop_name` and the From header's name
+    address: str
+    reply_to: str
+
+    @property
+    def header(self) -> str:
+        """The From header: «Аптека Здоровье <orders@apteka.example>», or the address."""
+        if not self.name:
+            return self.address
+        return str(Address(display_name=self.name, addr_spec=self.address))
+
+
+def public_sender(
+    *, sender_name: str = "", from_email: str = "", reply_to: str = "", default_from: str
+) -> Sender:
+    """X-9: a project's public sender — its mail settings' name and address, each falling
+    back to the server's `DEFAULT_FROM_EMAIL` (name and address), never to the project's
+    internal name ("… (демо)"), which customers do not know (issue 24 item 4)."""
+    default_name, default_address = parseaddr(default_from)
+    return Sender(
+        name=(sender_name or "").strip() or default_name,
+        address=(from_email or "").strip() or default_address,
+        reply_to=(reply_to or "").strip(),
+    )

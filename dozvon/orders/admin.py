@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
 from dozvon.core.admin_scope import ReadOnlyInline
+from dozvon.orders import history
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.orders.selectors import timeline_text
 from dozvon.playbooks.selectors import playbook_def
 
 
@@ -21,10 +23,26 @@ class CallInline(ReadOnlyInline):
 
 
 class TimelineInline(ReadOnlyInline):
+    """The order's history as the card reads it (X-6): automatic lines in words, with
+    their values — not the stored message ids ("%(phone)s") — and people by name."""
+
     model = TimelineEntry
     project_path = "order__project"
-    fields = ("at", "kind", "actor", "text")
+    fields = ("at", "kind", "who", "line")
+    readonly_fields = fields
     ordering = ("id",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("who"))
+    def who(self, entry: TimelineEntry) -> str:
+        return history.person_name(entry.actor) if entry.actor else str(_("the system"))
+
+    @admin.display(description=_("text"))
+    def line(self, entry: TimelineEntry) -> str:
+        project = (entry.order or entry.interaction).project
+        return timeline_text(entry, playbook_def(project.playbook))
 
 
 @admin.register(Order)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from dozvon.interactions.services import interaction_record
+from dozvon.messaging.models import MailSettings
 from dozvon.messaging.services import template_save
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
@@ -21,6 +22,10 @@ from dozvon.subscriptions.services import collection_save, subscriptions_upsert
 
 SLUG = "subscriptions-demo"
 PROMO_CODE = "ЖЕЛЕЗНЫЙЧЕЛОВЕК"  # the seed's (000_…): known only to operators
+# The publisher's public sender: what subscribers and the partner read in From (issue 24
+# item 4), never the internal "… (демо)" project name
+SENDER_NAME = "Издательство «Коллекции»"
+FROM_EMAIL = "podpiska@kollekcii.example"
 TEMPLATES = {
     "subscription_inform": (
         "Ваша подписка переведена на ускоренный план",
@@ -28,15 +33,24 @@ TEMPLATES = {
         "Здравствуйте, {{ customer_name }}!\n\n"
         "Выпуск коллекции «{{ collection_name }}» будет приостановлен {{ suspend_on }}. "
         "Чтобы вы успели собрать модель, мы перевели вашу подписку №{{ subscription_number }} "
-        "на {{ plan_name }} план: оставшиеся выпуски ({{ remaining_issues }}) придут до "
-        "приостановки.\n\n{{ shop_name }}",
+        "на {{ plan_name|lower }}: оставшиеся выпуски ({{ remaining_issues }}) придут до "
+        "приостановки.\n\nС уважением,\n{{ shop_name }}",
     ),
+    # SUB-3: to the partner — whom to call back and what the operator wrote (SUB-5: any
+    # promo code in the comment is replaced before it is sent)
     "subscription_refund": (
         "Запрос на возврат (партнёру)",
         "Запрос на возврат по подписке №{{ subscription_number }}",
-        "Подписчик {{ customer_name }} (подписка №{{ subscription_number }}, коллекция "
-        "«{{ collection_name }}») {{ due_date }} попросил вернуть деньги. Осталось выпусков: "
-        "{{ remaining_issues }}. Просим рассмотреть обращение и сообщить решение.",
+        "Здравствуйте!\n\n"
+        "Подписчик просит вернуть деньги. Просим рассмотреть обращение и сообщить решение.\n\n"
+        "Подписчик: {{ customer_name }}\n"
+        "Телефон: {{ customer_phone }}\n"
+        "Подписка: №{{ subscription_number }}, коллекция «{{ collection_name }}», "
+        "{{ plan_name|lower }}\n"
+        "Осталось выпусков: {{ remaining_issues }}\n"
+        "Дата обращения: {{ due_date }}\n"
+        'Комментарий оператора: {{ operator_comment|default:"—" }}\n\n'
+        "С уважением,\n{{ shop_name }}",
     ),
 }
 # (group, plan, how many, delivered issues range)
@@ -80,6 +94,7 @@ def build_subscriptions_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
     )
     Membership.objects.create(user=operator, project=project, role="operator")
     Membership.objects.create(user=supervisor, project=project, role="supervisor")
+    MailSettings.objects.create(project=project, sender_name=SENDER_NAME, from_email=FROM_EMAIL)
     for code, (name, subject, body) in TEMPLATES.items():
         template_save(
             project=project,

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.core import limits
+from dozvon.core.money import format_money
 from dozvon.subscriptions import promo_rules, rules
 
 
@@ -236,7 +237,7 @@ class SubscriptionContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subscription} {self.outcome} {self.at:%Y-%m-%d}"
+        return f"{self.subscription} {self.get_outcome_display()} {self.at:%d.%m.%Y}"
 
 
 class EscalationState(models.TextChoices):
@@ -305,7 +306,7 @@ class Escalation(models.Model):
         indexes = [models.Index(fields=["project", "state", "-id"], name="escalation_state")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.subscription} ({self.state})"
+        return f"#{self.pk} {self.subscription} ({self.get_state_display()})"
 
 
 class InformRun(models.Model):
@@ -414,7 +415,7 @@ class PromoCode(models.Model):
 
     def __str__(self) -> str:
         # never the code: this string may show in a select box or a log line
-        return f"#{self.pk} {self.collection.name} −{self.discount_amount}"
+        return f"#{self.pk} {self.collection.name} −{format_money(self.discount_amount)}"
 
     def save(self, *args, **kwargs):
         self.code = promo_rules.normalize_code(self.code)

@@ -8,6 +8,7 @@ text (an error body may be read by someone who must not learn it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -175,3 +176,13 @@ def check_promo(
     elif ends_on_changed and ends_on < today:
         found.append(violation(RULE, "ends_on", "The last day of the promo code is in the past."))
     return found
+
+
+def without_codes(text: str, codes: Iterable[str], *, replacement: str) -> str:
+    """SUB-5: `text` with every promo code in it replaced — however it was typed (any case,
+    spaces inside, as `normalize_code` reads it) — before the text leaves for someone who
+    must not learn the code (the partner's refund email, SUB-3)."""
+    for code in sorted({normalize_code(c) for c in codes if normalize_code(c)}, key=len)[::-1]:
+        spaced = r"\s*".join(re.escape(ch) for ch in code)
+        text = re.sub(spaced, replacement, text, flags=re.IGNORECASE)
+    return text

@@ -90,10 +90,14 @@ def contact_check(
     return ContactPlan(sub, outcome, chosen), []
 
 
-def contact_apply(*, plan: ContactPlan, interaction, actor, now: datetime) -> list[Line]:
+def contact_apply(
+    *, plan: ContactPlan, interaction, actor, now: datetime, comment: str = ""
+) -> list[Line]:
     """Write a checked contact: the registry row, the subscription's counters and first
     contact date, SUB-4's cancellation when the subscriber does not stay, and SUB-3's
-    escalation of a refund request to the partner. The interaction's timeline lines."""
+    escalation of a refund request to the partner. The interaction's timeline lines.
+    `comment`: the operator's comment on the call, for the partner's refund email (the
+    interaction's own comment when left out — it is saved after the contact)."""
     sub = plan.subscription
     contact = SubscriptionContact.objects.create(
         project=sub.project,
@@ -155,7 +159,7 @@ def contact_apply(*, plan: ContactPlan, interaction, actor, now: datetime) -> li
             interaction=interaction,
             created_at=now,
         )
-        _notify_partner(escalation, actor=actor, now=now)
+        _notify_partner(escalation, actor=actor, now=now, comment=comment)
         lines.append(
             Line(
                 N_("Refund request escalated to the partner (SUB-3)"),

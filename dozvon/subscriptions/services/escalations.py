@@ -1,33 +1,41 @@
 """SUB-3: refund escalations to the partner. The refund request is emailed to the
-partner once per escalation (only facts of the subscription, never the operator's free
-text), written again after a missing address or template, and closed when the supervisor
-records the partner's decision.
+partner once per escalation — the subscription's facts, the subscriber's phone and the
+operator's comment, with any promo code in it replaced (SUB-5: the partner never learns
+the code) —, written again after a missing address or template, and closed when the
+supervisor records the partner's decision.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dozvon.audit.services import audit_record
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.core.phones import format_phone
 from dozvon.projects.access import SUPERVISE, ensure_can
-from dozvon.subscriptions import rules
-from dozvon.subscriptions.models import Escalation, EscalationState
+from dozvon.subscriptions import promo_rules, rules
+from dozvon.subscriptions.models import Escalation, EscalationState, PromoCode
 from dozvon.subscriptions.selectors import sub_settings
 from dozvon.subscriptions.services.base import today_of
 from dozvon.subscriptions.services.emails import partner_email, plan_name, queue_email
 
 
-def _notify_partner(escalation: Escalation, *, actor, now: datetime) -> None:
-    """SUB-3: the refund request emailed to the partner (once: key `escalation:<id>`).
-    Only facts of the subscription go out, never the operator's free text (SUB-5: a code
-    typed in a comment must not reach the partner)."""
+def _notify_partner(escalation: Escalation, *, actor, now: datetime, comment: str = "") -> None:
+    """SUB-3: the refund request emailed to the partner (once: key `escalation:<id>`):
+    the subscription's facts, the subscriber's phone to call back and the operator's
+    comment — every promo code of the project in it replaced by "special discount"
+    (SUB-5: a code typed in a comment must not reach the partner)."""
     sub = escalation.subscription
     conf = sub_settings(sub.project) or {}
     to = partner_email(sub.project)
     context = {
+        "customer_phone": format_phone(sub.customer.phone),
+        "operator_comment": partner_comment(sub.project, comment or escalation.interaction.comment),
         "subscription_number": sub.number,
         "collection_name": sub.collection.name,
         "plan_name": plan_name(sub.project, sub.plan),
@@ -57,10 +65,22 @@ def _notify_partner(escalation: Escalation, *, actor, now: datetime) -> None:
     escalation.save(update_fields=["partner_email", "message", "notify_problem"])
 
 
+def partner_comment(project, comment: str) -> str:
+    """SUB-3/SUB-5: the operator's comment as the partner may read it: the project's promo
+    codes (any of them, ended ones too) replaced by "special discount" in the project's
+    language."""
+    codes = PromoCode.objects.filter(project=project).values_list("code", flat=True)
+    with translation.override(project.settings.get("language") or settings.LANGUAGE_CODE):
+        replacement = str(_("special discount"))
+    return promo_rules.without_codes((comment or "").strip(), codes, replacement=replacement)
+
+
 def _lock_escalation(escalation_id: int, actor) -> Escalation:
     escalation = (
         Escalation.objects.select_for_update(of=("self",))
-        .select_related("project", "subscription", "subscription__customer")
+        .select_related(
+            "project", "subscription__customer", "subscription__collection", "interaction"
+        )
         .filter(pk=escalation_id)
         .first()
     )

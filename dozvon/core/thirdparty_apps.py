@@ -1,0 +1,33 @@
+"""Third-party apps under our names (issue 24 item 6): what a supervisor reads in the
+admin is Russian, not the packages' English ("AXES", "TASKS DATABASE BACKEND"). Each
+AppConfig here replaces the package's own in INSTALLED_APPS, changing only its
+`verbose_name` (the app's heading in the admin); the models' and fields' names are
+translated in our catalogues (dozvon/locale), which Django reads before the packages'.
+"""
+
+from __future__ import annotations
+
+from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes: the sign-in attempts it counts and the lockouts it decides."""
+
+    verbose_name = _("Sign-in protection")
+
+
+class TasksDatabaseConfig(TasksAppConfig):
+    """django_tasks_db: the background tasks the worker runs (emails, triggers)."""
+
+    verbose_name = _("Background tasks")
+
+
+class AdminRuConfig(AppConfig):
+    """Our overrides of the admin's templates (dozvon/core/admin_ru/templates/admin)."""
+
+    name = "dozvon.core.admin_ru"
+    label = "admin_ru"
+    verbose_name = _("Administration")
