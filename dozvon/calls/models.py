@@ -60,4 +60,4 @@ class CallAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.result}"
+        return f"{self.started_at:%d.%m.%Y %H:%M} {self.get_result_display()}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +56,9 @@ class MessageTemplateAdmin(AuditedAdmin):
             shown.order_number,
             shown.subject,
             shown.body_text,
-            shown.body_html or shown.body_text,
+            # escaped even when the rendering is marked safe: the frame's document is
+            # the attribute's text (a quote in the email must not end the attribute)
+            escape(shown.body_html or shown.body_text),
         )
 
 

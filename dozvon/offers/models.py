@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.core import limits
+from dozvon.core.money import display_money
 from dozvon.offers import rules
 
 
@@ -381,4 +382,7 @@ class Adjustment(models.Model):
         indexes = [models.Index(fields=["project", "state", "id"], name="offers_adjustment_state")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.category} {self.amount} ({self.state})"
+        return (
+            f"#{self.pk} {self.get_category_display()} {display_money(self.amount)} "
+            f"({self.get_state_display()})"
+        )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
-from dozvon.core.admin_scope import ReadOnlyInline
+from dozvon.core.admin_scope import ReadOnlyInline, admin_projects
 from dozvon.orders import history
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.orders.selectors import timeline_text
@@ -45,6 +45,39 @@ class TimelineInline(ReadOnlyInline):
         return timeline_text(entry, playbook_def(project.playbook))
 
 
+class _PlaybookNamesFilter(admin.SimpleListFilter):
+    """A status or status-group filter by the names of the playbooks of the projects the
+    admin user sees (issue 24: statuses by name, never codes)."""
+
+    kind = ""  # "statuses" or "groups"
+
+    def lookups(self, request, model_admin):
+        lang = get_language()
+        names: dict[str, str] = {}
+        for project in admin_projects(request.user).select_related("playbook"):
+            pb = playbook_def(project.playbook)
+            for code, item in getattr(pb, self.kind).items():
+                named = getattr(item, "names", item)  # a status has names; a group is them
+                names.setdefault(code, named.get(lang) or code)
+        return sorted(names.items(), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class StatusFilter(_PlaybookNamesFilter):
+    title = _("status")
+    parameter_name = "status"
+    kind = "statuses"
+
+
+class StatusGroupFilter(_PlaybookNamesFilter):
+    title = _("status group")
+    parameter_name = "status_group"
+    kind = "groups"
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
     """Read-mostly: orders change only through the service layer (operator UI, API)."""
@@ -60,7 +93,8 @@ class OrderAdmin(ReadOnlyAdmin):
         "responsible",
         "created_at",
     )
-    list_filter = ("project", "status_group", "status")
+    list_filter = ("project", StatusGroupFilter, StatusFilter)
+    exclude = ("extra",)  # the automation's own bookkeeping, not for people
     list_select_related = ("project", "project__playbook", "responsible")
     search_fields = ("=id", "external_id", "customer_name", "phone")
     date_hierarchy = "created_at"

@@ -252,7 +252,8 @@ class TimelineEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.text[:60]}"
+        # the admin's inline row title; the line itself is rendered beside it
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

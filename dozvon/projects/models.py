@@ -59,4 +59,4 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.project} ({self.role})"
+        return f"{self.user} @ {self.project} ({self.get_role_display()})"

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.core import limits
-from dozvon.core.money import format_money
+from dozvon.core.money import display_money
 from dozvon.subscriptions import promo_rules, rules
 
 
@@ -415,7 +415,7 @@ class PromoCode(models.Model):
 
     def __str__(self) -> str:
         # never the code: this string may show in a select box or a log line
-        return f"#{self.pk} {self.collection.name} −{format_money(self.discount_amount)}"
+        return f"#{self.pk} {self.collection.name} −{display_money(self.discount_amount)}"
 
     def save(self, *args, **kwargs):
         self.code = promo_rules.normalize_code(self.code)
