@@ -33,7 +33,11 @@ class CallAttempt(models.Model):
         verbose_name=_("interaction"),
     )
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("operator"),
     )
     started_at = models.DateTimeField(_("started at"))
     duration_s = models.PositiveIntegerField(_("duration, s"), default=0)

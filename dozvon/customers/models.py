@@ -28,7 +28,10 @@ class Customer(models.Model):
     """
 
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="customers"
+        "projects.Project",
+        on_delete=models.CASCADE,
+        related_name="customers",
+        verbose_name=_("project"),
     )
     type = models.CharField(
         _("customer type"), max_length=16, choices=CustomerType.choices, default="private"
@@ -71,7 +74,7 @@ class CustomerPhone(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
     phone = models.CharField(_("phone"), max_length=32)
-    is_main = models.BooleanField(default=False)
+    is_main = models.BooleanField(_("main phone"), default=False)
 
     class Meta:
         verbose_name = _("phone")

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from dozvon.core.errors import Violation, violation
+from dozvon.core.errors import N_, Violation, violation
 from dozvon.core.limits import COMMENT, PHONE_INPUT
 
 FIRST_LINE = "first"  # the default line, as `models.Line.FIRST`
 SUBJECT_MAX = 200
 OWN_LINE = {
-    FIRST_LINE: "An operator records interactions on their own line: the first line.",
-    "second": "An operator records interactions on their own line: the second line.",
+    FIRST_LINE: N_("An operator records interactions on their own line: the first line."),
+    "second": N_("An operator records interactions on their own line: the second line."),
 }  # NBO-6: "a short subject", e.g. "credit for offer X"
 
 

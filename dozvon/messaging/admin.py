@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from dozvon.audit.admin import AuditedAdmin, ReadOnlyAdmin
 from dozvon.messaging import selectors
 from dozvon.messaging.models import MailSettings, MessageTemplate, OutboxMessage
+from dozvon.messaging.views import reason_text
+from dozvon.playbooks.selectors import playbook_def
 
 
 @admin.register(MailSettings)
@@ -73,4 +75,18 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     search_fields = ("to", "subject", "message_id")
     date_hierarchy = "created_at"
     raw_id_fields = ("order",)
-    exclude = ("claimed_until", "claim_token", "idempotency_key")
+    # the worker's bookkeeping, the raw reason code and the HTML source are not for people:
+    # why it was sent is in words, and the email itself is on its own page (issue 24)
+    exclude = ("claimed_until", "claim_token", "idempotency_key", "reason", "body_html")
+    readonly_fields = ("why", "email_page")
+
+    @admin.display(description=_("reason"))
+    def why(self, message: OutboxMessage) -> str:
+        pb = playbook_def(message.project.playbook) if message.project_id else None
+        return reason_text(message.reason, pb) or "—"
+
+    @admin.display(description=_("the email"))
+    def email_page(self, message: OutboxMessage) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("messaging:message", args=[message.pk]), gettext("Open")
+        )

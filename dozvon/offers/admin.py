@@ -48,3 +48,4 @@ class AdjustmentAdmin(ReadOnlyAdmin):
     search_fields = ("=id", "subject", "reason")
     date_hierarchy = "created_at"
     list_select_related = ("project", "interaction", "campaign")
+    exclude = ("idempotency_key",)  # the service's bookkeeping, not for people

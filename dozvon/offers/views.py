@@ -229,9 +229,8 @@ def excluded_send(request, slug):
     day = rules.as_date(request.POST.get("day", "")[:20])
     back = reverse("offers:excluded", args=[project.slug])
     if day is None or not (date(2000, 1, 1) <= day <= date(2099, 12, 31)):
-        request.session[SESSION_SEND_ERRORS] = [
-            f"{violation('input', 'day', 'Choose the day.').render()} (NBO-4, day)"
-        ]
+        refused = violation("input", "day", "Choose the day.")
+        request.session[SESSION_SEND_ERRORS] = [f"{refused.render()} (NBO-4, day)"]
         return _see_other(back)
     back = f"{back}?day={day.isoformat()}"
     try:

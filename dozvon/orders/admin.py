@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import ReadOnlyAdmin
@@ -94,7 +94,15 @@ class OrderAdmin(ReadOnlyAdmin):
         "created_at",
     )
     list_filter = ("project", StatusGroupFilter, StatusFilter)
-    exclude = ("extra",)  # the automation's own bookkeeping, not for people
+    # the automation's own bookkeeping is not for people; codes are shown by their names
+    exclude = ("extra", "status", "status_group", "problem", "payment_method", "payment_status")
+    readonly_fields = (
+        "status_name",
+        "group_name",
+        "problem_name",
+        "payment_method_name",
+        "payment_status_name",
+    )
     list_select_related = ("project", "project__playbook", "responsible")
     search_fields = ("=id", "external_id", "customer_name", "phone")
     date_hierarchy = "created_at"
@@ -106,6 +114,21 @@ class OrderAdmin(ReadOnlyAdmin):
         """Statuses by name in the admin's language, not codes (issue 12)."""
         status = playbook_def(order.project.playbook).statuses.get(order.status)
         return status.names.get(get_language()) if status else order.status
+
+    @admin.display(description=_("status group"))
+    def group_name(self, order):
+        names = playbook_def(order.project.playbook).groups.get(order.status_group)
+        return names.get(get_language()) if names else order.status_group
+
+    @admin.display(description=_("payment method"))
+    def payment_method_name(self, order):
+        label = history.PAYMENT_LABELS.get(order.payment_method)
+        return gettext(label) if label else order.payment_method or "—"
+
+    @admin.display(description=_("payment status"))
+    def payment_status_name(self, order):
+        label = history.PAYMENT_STATUS_LABELS.get(order.payment_status)
+        return gettext(label) if label else order.payment_status or "—"
 
     @admin.display(description=_("problem"), ordering="problem")
     def problem_name(self, order):

@@ -33,6 +33,7 @@ PAYMENT_LABELS = {
     "cash": N_("Cash"),
     "card": N_("Card"),
     "invoice": N_("Invoice"),
+    "bank_transfer": N_("Bank transfer"),  # DUN
 }
 # SHOP-7: the payment statuses people and partners write (free text otherwise).
 PAYMENT_STATUS_LABELS = {

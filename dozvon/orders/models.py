@@ -18,12 +18,17 @@ from dozvon.core.money import net_price
 
 
 class Order(models.Model):
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="orders")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="orders", verbose_name=_("project")
+    )
     external_id = models.CharField(
         _("partner order id"), max_length=limits.EXTERNAL_ID, null=True, blank=True
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="orders"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("customer"),
     )
     customer_name = models.CharField(_("name as ordered"), max_length=300, blank=True, default="")
     phone = models.CharField(_("phone as ordered"), max_length=32, blank=True, default="")
@@ -62,15 +67,21 @@ class Order(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="claimed_orders",
+        verbose_name=_("held by"),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("held since"), null=True, blank=True)
     main_product = models.ForeignKey(
-        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalog.Product",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("main product"),
     )
     failed_calls = models.PositiveIntegerField(_("failed calls"), default=0)
     calls_total = models.PositiveIntegerField(_("calls"), default=0)
-    last_call_at = models.DateTimeField(null=True, blank=True)
-    last_outcome_at = models.DateTimeField(null=True, blank=True)
+    last_call_at = models.DateTimeField(_("last call at"), null=True, blank=True)
+    last_outcome_at = models.DateTimeField(_("last result at"), null=True, blank=True)
     last_comment = models.TextField(_("latest comment"), blank=True, default="")
 
     # money

@@ -11,7 +11,10 @@ class Project(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     playbook = models.ForeignKey(
-        "playbooks.Playbook", on_delete=models.PROTECT, related_name="projects"
+        "playbooks.Playbook",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("playbook"),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
     currency = models.CharField(_("currency"), max_length=3, default="RUB")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from dozvon.core.errors import Violation, violation
+from dozvon.core.errors import N_, Violation, violation
 from dozvon.core.money import money, net_price
 
 RULE = "SUB-5"
@@ -112,7 +112,7 @@ def plan(
 
 DISCOUNT_MAX = Decimal("1000000")
 CODE_CHARS = frozenset("-_")
-TAKEN = "The project already has this promo code."
+TAKEN = N_("The project already has this promo code.")
 
 
 def parse_amount(value) -> Decimal | None:

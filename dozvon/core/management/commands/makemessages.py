@@ -1,5 +1,6 @@
 """makemessages that also extracts `violation(rule, field, "message", …)` message ids
-(translated at the edge by `Violation.render()`) and `N_(…)` (gettext_noop) labels."""
+(translated at the edge by `Violation.render()`), `N_(…)` (gettext_noop) labels and `_g(…)`
+(gettext, in modules whose `_` is gettext_lazy)."""
 
 from django.core.management.commands import makemessages
 
@@ -9,4 +10,5 @@ class Command(makemessages.Command):
         *makemessages.Command.xgettext_options,
         "--keyword=violation:3",
         "--keyword=N_",
+        "--keyword=_g",  # gettext where `_` is gettext_lazy (reports/selectors.py)
     ]
