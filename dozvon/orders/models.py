@@ -19,7 +19,10 @@ from dozvon.core.money import net_price
 
 class Order(models.Model):
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="orders", verbose_name=_("project")
+        "projects.Project",
+        on_delete=models.CASCADE,
+        related_name="orders",
+        verbose_name=_("project"),
     )
     external_id = models.CharField(
         _("partner order id"), max_length=limits.EXTERNAL_ID, null=True, blank=True

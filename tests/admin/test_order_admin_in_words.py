@@ -39,6 +39,4 @@ def test_history_rows_calls_and_memberships_are_titled_in_words(shop, admin_user
     # then their titles speak Russian
     assert str(entry).split(" ", 2)[2] == entry.get_kind_display()
     assert "no_answer" not in str(call) and call.get_result_display() in str(call)
-    assert "(operator)" not in str(membership) and membership.get_role_display() in str(
-        membership
-    )
+    assert "(operator)" not in str(membership) and membership.get_role_display() in str(membership)
