@@ -1,7 +1,7 @@
 """DUN-4: the emails an operator sends from the DUN panel (bank details, a bonus offer),
 guarded against the same email twice in a row (a double click, a form sent again): the
 order is locked, so two identical requests run one after the other, and the second finds
-the email the first queued and answers with it (`dunning.rules.repeats_last_email`).
+the email the first queued and answers with it (`dunning.contact_rules.repeats_last_email`).
 Everything else — DUN-7's calls and comment, DUN-1/2's bonus of the week, X-9's address,
 the outbox — is `messaging.services.message_send_now`, called inside this transaction."""
 
@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 
 from dozvon.calls.models import CallAttempt
-from dozvon.dunning import rules as dun
+from dozvon.dunning import contact_rules
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.rendering import TemplateRefused
 from dozvon.messaging.services import MANUAL, message_send_now, offered_bonus, template_for
@@ -60,8 +60,8 @@ def dun_email_send(
     order = lock_order(order_id=order_id, actor=actor, action=WORK)
     last = _last_sent(order)
     if last is not None:
-        sent = dun.SentEmail(last.template, last.bonus_percent, last.created_at)
-        repeated = dun.repeats_last_email(
+        sent = contact_rules.SentEmail(last.template, last.bonus_percent, last.created_at)
+        repeated = contact_rules.repeats_last_email(
             last=sent,
             template=template,
             bonus_percent=_percent(order, template, bonus_percent),

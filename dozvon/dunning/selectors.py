@@ -22,6 +22,7 @@ from dozvon.automation.models import TriggerRun
 from dozvon.automation.selectors import messages_count
 from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.core import clock
+from dozvon.dunning import contact_rules
 from dozvon.dunning import rules as dun
 from dozvon.orders import selectors as order_sel
 from dozvon.orders.models import Order, OrderItem, TimelineEntry, TimelineKind
@@ -74,7 +75,7 @@ def contacts_limit(pb: PlaybookDef) -> int:
     """DUN-8: more than this many emails + calls is exhausted (the trigger's `more_than`)."""
     trigger = next((t for t in pb.triggers if t.code == EXHAUSTED), None)
     limit = getattr(trigger, "more_than", None)
-    return int(limit) if limit is not None else dun.CONTACTS_LIMIT
+    return int(limit) if limit is not None else contact_rules.CONTACTS_LIMIT
 
 
 def default_group(pb: PlaybookDef) -> str:
@@ -307,6 +308,8 @@ def order_panel(order: Order, *, now: datetime, items=None) -> Panel:
         units_at=tuple((p, dun.bonus_units(units, p)) for _, p in bonus_tiers(pb)),
         emails=emails,
         calls=order.calls_total,
-        exhausted=dun.contacts_exhausted(emails=emails, calls=order.calls_total, more_than=limit),
+        exhausted=contact_rules.contacts_exhausted(
+            emails=emails, calls=order.calls_total, more_than=limit
+        ),
         work_weeks=work_weeks(pb),
     )

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dozvon.core.errors import Violation
+from dozvon.dunning import contact_rules
 from dozvon.dunning import rules as dun
 from dozvon.playbooks.rules import PLANNERS, OutcomeContext, Plan, is_blank, rule
 
@@ -116,7 +117,7 @@ def comment_in_russian(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
 @rule
 def requires_email(ctx: OutcomeContext, *, rule_id: str) -> list[Violation]:
     """DUN-8: "emails only" needs an address the emails can go to."""
-    return dun.check_emails_only(email=ctx.customer_email, rule_id=rule_id)
+    return contact_rules.check_emails_only(email=ctx.customer_email, rule_id=rule_id)
 
 
 def check_comment_text(

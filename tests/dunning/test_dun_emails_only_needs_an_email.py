@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from dozvon.core.errors import RuleViolations
-from dozvon.dunning.rules import check_emails_only
+from dozvon.dunning.contact_rules import check_emails_only
 from dozvon.orders.services import order_apply_outcome
 from tests.dunning.support import at, call, fresh, in_worklist
 

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from dozvon.dunning.contact_rules import REPEAT_WINDOW, SentEmail, repeats_last_email
 from dozvon.dunning.emails import dun_email_send
-from dozvon.dunning.rules import REPEAT_WINDOW, SentEmail, repeats_last_email
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.sending import outbox_send
 from tests.dunning.support import at, call, comment, in_worklist, with_emails

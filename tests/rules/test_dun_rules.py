@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from dozvon.dunning import contact_rules
 from dozvon.dunning import rules as dun
 from dozvon.dunning.language import comment_language
 from tests.rules.support import NOW, msk
@@ -430,8 +431,8 @@ def test_calling_discipline_thresholds_are_parameters_dun_7():
 def test_more_than_seven_emails_and_calls_is_exhausted_dun_8(emails, calls, exhausted):
     # given the emails sent and the call attempts made
     # then more than 7 in all is exhausted
-    assert dun.contacts_exhausted(emails=emails, calls=calls) is exhausted
-    found = dun.check_exhausted(emails=emails, calls=calls)
+    assert contact_rules.contacts_exhausted(emails=emails, calls=calls) is exhausted
+    found = contact_rules.check_exhausted(emails=emails, calls=calls)
     assert found == [] if exhausted else _pairs(found) == {("DUN-8", "reason")}
 
 
