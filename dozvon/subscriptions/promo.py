@@ -47,7 +47,9 @@ def promo_products(promo: PromoCode) -> set[int]:
 
 
 def actor_name(actor) -> str:
-    return getattr(actor, "username", "") or ""
+    """The operator as people read the history: the full name, else the login."""
+    full = (actor.get_full_name() or "").strip() if hasattr(actor, "get_full_name") else ""
+    return full or getattr(actor, "username", "") or ""
 
 
 @transaction.atomic
