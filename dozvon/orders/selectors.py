@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
+from dozvon.calls.models import CallResult
 from dozvon.core.compiled import CompiledRead, read_together
 from dozvon.core.errors import NotFound
 from dozvon.core.money import display_money
@@ -272,6 +273,9 @@ def timeline_text(entry: TimelineEntry, pb, reader: history.Reader | None = None
         with suppress(KeyError, ValueError, TypeError):
             text = text % values
         return text
+    if entry.kind == "call" and data.get("result") in CallResult.values:
+        # a call's result in the reader's language (stored in the writer's)
+        return str(CallResult(data["result"]).label)
     if entry.kind == "status" and data.get("to") in pb.statuses:
         old = pb.statuses.get(data.get("from"))
         new = pb.statuses[data["to"]]

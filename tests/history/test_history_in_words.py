@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
+from dozvon.calls.services import call_attempt_record
 from dozvon.delivery.models import DeliveryMethod, MethodKind
 from dozvon.orders import services as svc
 from dozvon.orders.history import Reader, show_value
@@ -229,3 +230,17 @@ def test_a_callback_time_reads_in_the_projects_time_zone_x_14(cod):
     line = _lines(order, kind="status")[-1]
     # then the time is the project's (UTC+7), as the operator agreed it
     assert "08.12.2026 12:30" in line
+
+
+def test_a_call_line_reads_in_the_readers_language_whatever_the_writers_x_8(cod, now):
+    # given a failed call recorded while English was active
+    order = cod.intake()
+    with translation.override("en"):
+        call_attempt_record(order_id=order.pk, actor=cod.operator, result="no_answer", now=now)
+    entry = TimelineEntry.objects.filter(order=order, kind="call").get()
+    pb = playbook_def(order.project.playbook)
+    # then a Russian reader reads it in Russian, an English one in English
+    with translation.override("ru"):
+        assert timeline_text(entry, pb) == "Недозвон"
+    with translation.override("en"):
+        assert timeline_text(entry, pb) == "No answer"
