@@ -10,6 +10,8 @@ import zipfile
 
 from openpyxl import load_workbook
 
+from dozvon.interactions.services import interaction_record
+
 # what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
 LEADS = ("=", "+", "-", "@", "\t", "\r")
 # a CSV number as Russian Excel reads it: -12, 1000,00, 0,25
@@ -56,3 +58,19 @@ def csv_rows(content: bytes) -> list[list[str]]:
 def as_dicts(rows: list[list]) -> list[dict]:
     header, *rest = rows
     return [dict(zip(header, row, strict=True)) for row in rest]
+
+
+def will_think_contact(world, subscription, comment: str, now):
+    """SUB-3: the subscriber's call recorded on the desk with a "will think" contact and
+    the operator's comment (what the registry exports)."""
+    return interaction_record(
+        project=world.project,
+        actor=world.operator,
+        phone="+79161234567",
+        line="first",
+        subject="недоволен",
+        comment=comment,
+        subscription=subscription.pk,
+        outcome="will_think",
+        now=now,
+    )

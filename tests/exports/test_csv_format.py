@@ -13,8 +13,7 @@ import pytest
 from dozvon.calls.services import call_attempt_record
 from dozvon.core import tabular
 from dozvon.core.tabular import DATE, DATETIME, DURATION, MONEY, NUMBER, PERCENT, TEXT
-from dozvon.interactions.services import interaction_record
-from tests.exports.support import as_dicts, body, csv_rows, xlsx_rows
+from tests.exports.support import as_dicts, body, csv_rows, will_think_contact, xlsx_rows
 from tests.subscriptions.conftest import sub_row
 
 DAY = {"from": "23.11.2026", "to": "23.11.2026"}
@@ -101,17 +100,7 @@ def test_the_screen_the_xlsx_and_the_csv_of_a_report_have_the_same_columns_x_11(
 def test_the_registry_csv_writes_days_as_russian_dates_sub_6(sub, client, now):
     # given a contact today
     (result,) = sub.upsert(sub_row("IM-1"))
-    interaction_record(
-        project=sub.project,
-        actor=sub.operator,
-        phone="+79161234567",
-        line="first",
-        subject="недоволен",
-        comment="подумает",
-        subscription=result.subscription.pk,
-        outcome="will_think",
-        now=now,
-    )
+    will_think_contact(sub, result.subscription, "подумает", now)
     client.force_login(sub.supervisor)
     # when the registry is downloaded as CSV and XLSX
     (line,) = as_dicts(csv_rows(body(client.get("/p/sub/subscriptions/registry.csv"))))

@@ -16,13 +16,20 @@ import time_machine
 
 from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
-from dozvon.interactions.services import interaction_record
 from dozvon.offers.services import nbo_interaction_record
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
 from dozvon.reports.registry import reports_for
 from tests.dunning.support import at, in_worklist
-from tests.exports.support import CSV_NUMBER, as_dicts, body, csv_rows, hostile, xlsx_rows
+from tests.exports.support import (
+    CSV_NUMBER,
+    as_dicts,
+    body,
+    csv_rows,
+    hostile,
+    will_think_contact,
+    xlsx_rows,
+)
 from tests.factories import ProductFactory
 from tests.subscriptions.conftest import sub_row
 
@@ -110,17 +117,7 @@ def test_every_report_of_the_project_writes_typed_formulas_as_text_x_11(cod, cli
 def test_the_sub_registry_writes_typed_formulas_as_text_sub_6(sub, client, now):
     # given a subscriber and a contact comment typed as formulas
     (result,) = sub.upsert(sub_row("IM-1", name=hostile("=", "Иванов")))
-    interaction_record(
-        project=sub.project,
-        actor=sub.operator,
-        phone="+79161234567",
-        line="first",
-        subject="недоволен",
-        comment="@SUM(1) подумает",
-        subscription=result.subscription.pk,
-        outcome="will_think",
-        now=now,
-    )
+    will_think_contact(sub, result.subscription, "@SUM(1) подумает", now)
     client.force_login(sub.supervisor)
     # when the registry report is downloaded
     xlsx, csv = _both(client, "/p/sub/reports/registry", DAY)
@@ -135,17 +132,7 @@ def test_the_registry_file_writes_typed_formulas_as_text_and_outcomes_as_numbers
 ):
     # given a subscriber and a contact comment typed as formulas
     (result,) = sub.upsert(sub_row("IM-1", name=hostile("=", "Иванов")))
-    interaction_record(
-        project=sub.project,
-        actor=sub.operator,
-        phone="+79161234567",
-        line="first",
-        subject="недоволен",
-        comment="\r=1+1 подумает",
-        subscription=result.subscription.pk,
-        outcome="will_think",
-        now=now,
-    )
+    will_think_contact(sub, result.subscription, "\r=1+1 подумает", now)
     client.force_login(sub.supervisor)
     # when the registry is downloaded
     xlsx, csv = _both(client, "/p/sub/subscriptions/registry")
