@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dozvon.reports",
     "dozvon.dunning",
     "dozvon.web",
+    "dozvon.commands",  # the `dozvon` command's own (demo, setup, worker, …): a surface
 ]
 
 MIDDLEWARE = [

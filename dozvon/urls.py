@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dozvon.api.v1 import api
+from dozvon.core import plugins
 from dozvon.web.views import livez
 
 admin.site.site_header = "dozvon"
@@ -15,15 +16,14 @@ urlpatterns = [
     path("addresses/", include("dozvon.addresses.urls")),
     path("", include("dozvon.delivery.urls")),
     path("", include("dozvon.messaging.urls")),
-    path("", include("dozvon.dunning.urls")),
     path("", include("dozvon.payments.urls")),
-    path("", include("dozvon.subscriptions.urls")),
-    path("", include("dozvon.offers.urls")),
+    # the playbook plug-ins' pages (dozvon.core.plugins.URLS: each a URLconf module path)
+    *(path("", include(module)) for module in plugins.items(plugins.URLS)),
     path("", include("dozvon.reports.urls")),
     path("", include("dozvon.web.urls")),
 ]
 
-handler400 = "dozvon.web.errors.bad_request"
-handler403 = "dozvon.web.errors.forbidden"
-handler404 = "dozvon.web.errors.not_found"
-handler500 = "dozvon.web.errors.server_error"
+handler400 = "dozvon.core.http_errors.bad_request"
+handler403 = "dozvon.core.http_errors.forbidden"
+handler404 = "dozvon.core.http_errors.not_found"
+handler500 = "dozvon.core.http_errors.server_error"

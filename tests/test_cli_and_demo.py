@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from dozvon.accounts.services import user_for_token
 from dozvon.cli import load_demo_env
+from dozvon.commands.management.commands.demo import write_demo_env
 from dozvon.core.demo import build_demo
-from dozvon.core.management.commands.demo import write_demo_env
 from dozvon.orders.models import Order
 from dozvon.projects.models import Project
 from dozvon.queues.selectors import queue_counts

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 from django.core.management.base import CommandError
 
-from dozvon.core.management.commands import demo
+from dozvon.commands.management.commands import demo
 from dozvon.messaging.sink import stored
 
 

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.core import plugins
+
 
 class User(AbstractUser):
     """An operator, supervisor, delivery clerk or administrator.
@@ -42,6 +44,11 @@ class TokenScope(models.TextChoices):
     READ = "read"
     ADJUSTMENTS = "adjustments"
     OFFERS = "offers"
+
+
+def known_scopes() -> list[str]:
+    """The built-in scopes and those the playbook plug-ins register (X-13)."""
+    return [*TokenScope.values, *plugins.names(plugins.SCOPES)]
 
 
 # The attribute `user_for_token` sets on the user it returns: the token's scopes

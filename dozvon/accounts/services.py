@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from dozvon.accounts.models import TOKEN_SCOPES_ATTR, ApiToken, TokenScope, User, hash_token
+from dozvon.accounts.models import (
+    TOKEN_SCOPES_ATTR,
+    ApiToken,
+    TokenScope,
+    User,
+    hash_token,
+    known_scopes,
+)
 from dozvon.accounts.selectors import user_is_service_account
 from dozvon.audit.services import audit_record
 from dozvon.projects.models import Membership, Project, Role
@@ -60,10 +67,11 @@ def _checked_scopes(user: User, scopes: Mapping[Project, Iterable[str]]) -> dict
     stored: dict[str, list[str]] = {}
     for project, names in scopes.items():
         names = sorted(set(names))
-        unknown = set(names) - set(TokenScope.values)
+        known = known_scopes()
+        unknown = set(names) - set(known)
         if unknown:
             raise ValueError(
-                f"unknown scope {', '.join(sorted(unknown))}; known: {', '.join(TokenScope.values)}"
+                f"unknown scope {', '.join(sorted(unknown))}; known: {', '.join(known)}"
             )
         if not names:
             raise ValueError(f"no scope given for project {project.slug}")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from dozvon.addresses.providers import ProviderUnavailable, clamp_limit, get_provider
-from dozvon.web.errors import api_input_error
+from dozvon.core.http_errors import api_input_error
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from django.utils.translation import gettext
 from ninja import Body, Router, Schema
 from pydantic import ValidationError
 
-from dozvon.api.common import field_of
 from dozvon.api.orders import intake_arguments
-from dozvon.api.schemas import ErrorOut, IntakeIn, OrderOut, responses
-from dozvon.api.serializers import order_out
 from dozvon.core import clock
 from dozvon.core.errors import DomainError, DuplicateExternalId, RuleViolations, violation
+from dozvon.httpkit.api_common import field_of
+from dozvon.httpkit.api_schemas import ErrorOut, IntakeIn, OrderOut, responses
+from dozvon.httpkit.api_serializers import order_out
 from dozvon.orders import services as order_svc
 from dozvon.orders.services.base import catalog
 from dozvon.projects.access import INTAKE, ensure_can, project_for

@@ -11,10 +11,10 @@ from datetime import datetime
 
 from ninja import Field, Query, Router, Schema
 
-from dozvon.api.schemas import responses
-from dozvon.api.serializers import iso
 from dozvon.changes.models import ChangeKind
 from dozvon.changes.selectors import change_feed
+from dozvon.httpkit.api_schemas import responses
+from dozvon.httpkit.api_serializers import iso
 from dozvon.projects.access import project_for
 
 router = Router()

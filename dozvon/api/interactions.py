@@ -1,7 +1,8 @@
 """Inbound interactions (X-8; API.md round 2): a contact recorded in one request, read back
 with its history; on a SUB project with its subscription's outcome (SUB-3), on an NBO
 project with the offers voiced and their responses or the lost sale's reason (NBO-1…5),
-recorded in the interaction's own transaction."""
+recorded in the interaction's own transaction. What a playbook adds to an interaction (NBO's
+offers) comes from its plug-in's desk block (dozvon.interactions.desk, `plugins.INBOUND`)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,15 @@ from django.db import transaction
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from dozvon.api.schemas import Moment, PhoneIn, TimelineOut, responses
-from dozvon.api.serializers import iso, timeline_out
 from dozvon.core import clock, limits
 from dozvon.core.errors import RuleViolations, violation
+from dozvon.httpkit.api_schemas import Moment, PhoneIn, TimelineOut, responses
+from dozvon.httpkit.api_serializers import iso, timeline_out
 from dozvon.interactions import selectors as sel
+from dozvon.interactions.desk import desk_blocks
 from dozvon.interactions.models import Interaction, Transfer
 from dozvon.interactions.services import interaction_record
-from dozvon.offers.models import LostSale, OfferResponse
-from dozvon.offers.selectors import offers_enabled
-from dozvon.offers.services import offers_record
+from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import project_for
 
 router = Router()
@@ -90,26 +90,20 @@ class InteractionOut(Schema):
     lost_reason: str | None = Field(None, description="NBO-5: the lost sale's reason.")
 
 
-def _offers_out(i: Interaction) -> dict[str, Any]:
-    if not offers_enabled(i.project):
-        return {}
-    voiced = (
-        OfferResponse.objects.filter(interaction=i)
-        .order_by("rank", "id")
-        .values_list("campaign__code", "response")
-    )
-    lost = LostSale.objects.filter(interaction=i).values_list("reason", flat=True).first()
-    return {
-        "offers": [{"offer": code, "response": response} for code, response in voiced],
-        "lost_reason": lost,
-    }
+def _blocks_out(i: Interaction) -> dict[str, Any]:
+    """What the playbook's blocks add to the interaction (NBO: its offers, lost sale)."""
+    out: dict[str, Any] = {}
+    for block in desk_blocks(playbook_def(i.project.playbook)):
+        if block.api_out is not None:
+            out.update(block.api_out(i))
+    return out
 
 
 def interaction_out(i: Interaction) -> dict[str, Any]:
     tz = i.project.time_zone
     contact = i.subscription_contacts.order_by("id").first()
     return {
-        **_offers_out(i),
+        **_blocks_out(i),
         "subscription": contact.subscription_id if contact else None,
         "outcome": contact.outcome if contact else None,
         "issues": list(contact.issues) if contact else [],
@@ -130,7 +124,15 @@ def interaction_out(i: Interaction) -> dict[str, Any]:
     }
 
 
-_NBO_FIELDS = ("offers", "lost_reason")
+# the fields a playbook's block takes (NBO-1…5: `offers`, `lost_reason`); refused on a
+# project whose playbook has no block taking them
+_BLOCK_FIELDS = ("offers", "lost_reason")
+
+
+def _dumped(value: Any) -> Any:
+    if isinstance(value, list):
+        return [v.model_dump() if isinstance(v, Schema) else v for v in value]
+    return value
 
 
 @router.post(
@@ -141,16 +143,17 @@ _NBO_FIELDS = ("offers", "lost_reason")
 )
 def record_interaction(request, slug: str, payload: InteractionIn):
     project = project_for(request.auth, slug)
-    nbo = offers_enabled(project)
-    given = [] if nbo else [n for n in _NBO_FIELDS if getattr(payload, n) is not None]
+    blocks = [b for b in desk_blocks(playbook_def(project.playbook)) if b.api_record]
+    taken = {n for b in blocks for n in b.api_fields}
+    given = [n for n in _BLOCK_FIELDS if n not in taken and getattr(payload, n) is not None]
     if given:
         raise RuleViolations(
             [violation("input", n, "Not available for this project.") for n in given]
         )
     transferred_to = payload.transferred_to or (Transfer.OTHER_SPLIT if payload.transferred else "")
     now = clock.now()
-    # NBO: the offers belong to the interaction's own transaction; a refusal of either
-    # writes neither
+    # a block's part (NBO: the offers) belongs to the interaction's own transaction; a
+    # refusal of either writes neither
     with transaction.atomic():
         interaction = interaction_record(
             project=project,
@@ -166,11 +169,10 @@ def record_interaction(request, slug: str, payload: InteractionIn):
             issues=payload.issues,
             now=now,
         )
-        if nbo:
-            offers_record(
-                interaction_id=interaction.pk,
-                offers=[o.model_dump() for o in payload.offers or ()],
-                lost_reason=payload.lost_reason,
+        for block in blocks:
+            block.api_record(
+                interaction,
+                {n: _dumped(getattr(payload, n, None)) for n in block.api_fields},
                 actor=request.auth,
                 now=now,
             )

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from ninja import Field, Router, Schema, Status
 
-from dozvon.api.fields import Strict
-from dozvon.api.schemas import Code, responses
-from dozvon.api.serializers import iso
 from dozvon.core import clock
+from dozvon.httpkit.api_fields import Strict
+from dozvon.httpkit.api_schemas import Code, responses
+from dozvon.httpkit.api_serializers import iso
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.selectors import order_messages
 from dozvon.messaging.services import message_send_now

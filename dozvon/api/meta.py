@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ninja import Field, Router, Schema
 
-from dozvon.api.schemas import responses
+from dozvon.httpkit.api_schemas import responses
 from dozvon.projects.access import token_scopes
 from dozvon.projects.models import Project
 

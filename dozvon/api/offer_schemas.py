@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from dozvon.api.fields import Amount, Day, Strict
-from dozvon.api.schemas import Code, Comment, PhoneIn
 from dozvon.core import limits
+from dozvon.httpkit.api_fields import Amount, Day, Strict
+from dozvon.httpkit.api_schemas import Code, Comment, PhoneIn
 from dozvon.offers import rules
 
 Tariff = Annotated[str, Field(max_length=rules.TARIFF_MAX)]

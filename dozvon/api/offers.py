@@ -10,8 +10,6 @@ from typing import Any
 
 from ninja import Query, Router, Status
 
-from dozvon.api.fields import Day
-
 # the shapes live in offer_schemas; re-exported here
 from dozvon.api.offer_schemas import AdjustmentIn as AdjustmentIn
 from dozvon.api.offer_schemas import AdjustmentOut as AdjustmentOut
@@ -32,11 +30,13 @@ from dozvon.api.offer_schemas import Priority as Priority
 from dozvon.api.offer_schemas import ResponseIn as ResponseIn
 from dozvon.api.offer_schemas import ResponseOut as ResponseOut
 from dozvon.api.offer_schemas import Tariff as Tariff
-from dozvon.api.schemas import DetailOut, responses
-from dozvon.api.serializers import iso
 from dozvon.core import clock, limits
 from dozvon.core.errors import RuleViolations, violation
-from dozvon.customers.services import phone_key
+from dozvon.core.money import format_money
+from dozvon.customers.rules import phone_key
+from dozvon.httpkit.api_fields import Day
+from dozvon.httpkit.api_schemas import DetailOut, responses
+from dozvon.httpkit.api_serializers import iso
 from dozvon.interactions.selectors import interaction_get
 from dozvon.offers import selectors as sel
 from dozvon.offers.models import Adjustment, Campaign, LostSale, OfferCheck, OfferResponse
@@ -92,7 +92,7 @@ def adjustment_out(a: Adjustment) -> dict[str, Any]:
         "interaction": a.interaction_id,
         "phone": a.interaction.phone,
         "category": a.category,
-        "amount": f"{a.amount:.2f}",
+        "amount": format_money(a.amount),
         "currency": a.currency,
         "reason": a.reason,
         "campaign": a.campaign.code if a.campaign_id else None,

@@ -9,19 +9,17 @@ from zoneinfo import ZoneInfo
 
 from ninja import Query, Router, Status
 
-from dozvon.api import schemas as s
-from dozvon.api.schemas import responses
-from dozvon.api.serializers import iso, order_out, timeline_out
 from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.core.money import format_money
 from dozvon.customers.services import CustomerInput
-from dozvon.dunning import selectors as dun_sel
+from dozvon.httpkit import api_schemas as s
+from dozvon.httpkit.api_schemas import responses
+from dozvon.httpkit.api_serializers import iso, order_out, timeline_out
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
-from dozvon.payments.rules import CONFIRM_OUTCOME
-from dozvon.payments.services import payment_confirm
+from dozvon.orders.card_panels import handled_outcomes, outcome_handlers
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can, project_for
 from dozvon.queues import selectors as queue_sel
@@ -197,6 +195,14 @@ _NOT_FIELDS = frozenset({"code", "problem", "comment", "callback_at", "version"}
 _INPUTS = frozenset(s.OutcomeInputs.model_fields)
 
 
+def _fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in _NOT_FIELDS and k not in _INPUTS}
+
+
+def _inputs(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in _INPUTS}
+
+
 @router.post("/orders/{order_id}/outcome", tags=["orders"], response=ORDER)
 def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
     callback_at = payload.callback_at
@@ -204,14 +210,23 @@ def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
         order = order_sel.order_get(order_id=order_id, actor=request.auth)
         callback_at = _aware(callback_at, order.project.time_zone)
     data = payload.model_dump(exclude_unset=True)
-    if payload.code == CONFIRM_OUTCOME:
+    if payload.code in handled_outcomes():
+        # an outcome the playbook's plug-in saves its own way (DUN-9: `paid` is a
+        # confirmed payment, recorded and credited, not only a status)
         order = order_sel.order_get(order_id=order_id, actor=request.auth)
-        if dun_sel.is_dunning(playbook_def(order.project.playbook)):
-            # DUN-9: a confirmed payment is recorded and credited, not only a status
-            payment_confirm(
+        own = outcome_handlers(playbook_def(order.project.playbook)).get(payload.code)
+        if own is not None:
+            own(
                 order_id=order_id,
-                comment=payload.comment or "",
                 actor=request.auth,
+                args={
+                    "code": payload.code,
+                    "problem": payload.problem or "",
+                    "comment": payload.comment or "",
+                    "callback_at": callback_at,
+                    "fields": _fields(data),
+                    "inputs": _inputs(data),
+                },
                 now=clock.now(),
             )
             return order_response(order_id, request)
@@ -223,8 +238,8 @@ def apply_outcome(request, order_id: int, payload: s.OutcomeIn):
         problem=payload.problem or "",
         comment=payload.comment or "",
         callback_at=callback_at,
-        fields={k: v for k, v in data.items() if k not in _NOT_FIELDS and k not in _INPUTS},
-        inputs={k: v for k, v in data.items() if k in _INPUTS},
+        fields=_fields(data),
+        inputs=_inputs(data),
         version=payload.version,
         now=clock.now(),
     )

@@ -14,12 +14,12 @@ from django.utils.translation import gettext
 from ninja import Body, Field, Router, Schema, Status
 from pydantic import ValidationError
 
-from dozvon.api.common import field_of
-from dozvon.api.schemas import ErrorOut, Moment, responses
-from dozvon.api.serializers import iso
 from dozvon.core import clock, limits
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.core.money import format_money
+from dozvon.httpkit.api_common import field_of
+from dozvon.httpkit.api_schemas import ErrorOut, Moment, responses
+from dozvon.httpkit.api_serializers import iso
 from dozvon.payments import selectors
 from dozvon.payments.models import Payment
 from dozvon.payments.rules import REFERENCE

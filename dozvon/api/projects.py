@@ -7,7 +7,10 @@ from django.utils.translation import get_language
 from ninja import Router, Status
 
 from dozvon.api.orders import card_out, order_response
-from dozvon.api.schemas import (
+from dozvon.catalog.models import Product
+from dozvon.core import clock
+from dozvon.core.money import format_money
+from dozvon.httpkit.api_schemas import (
     OrderOut,
     PlaybookOut,
     ProductOut,
@@ -15,9 +18,6 @@ from dozvon.api.schemas import (
     QueueOut,
     responses,
 )
-from dozvon.catalog.models import Product
-from dozvon.core import clock
-from dozvon.core.money import format_money
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can, project_for, projects_for
 from dozvon.queues import selectors as queue_sel

@@ -14,9 +14,9 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from dozvon.api.schemas import responses
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.httpkit.api_schemas import responses
 from dozvon.projects.access import READ, SUPERVISE, ensure_can, project_for, token_scopes
 from dozvon.reports import exports, rules
 from dozvon.reports.registry import TYPES, report_for, run

@@ -14,9 +14,9 @@ from django.db.models import Prefetch
 from ninja import Body, Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from dozvon.api.schemas import Email, PhoneIn, Version, VersionConflictOut, responses
-from dozvon.api.serializers import iso
 from dozvon.core import clock, limits
+from dozvon.httpkit.api_schemas import Email, PhoneIn, Version, VersionConflictOut, responses
+from dozvon.httpkit.api_serializers import iso
 from dozvon.projects.access import INTAKE, READ, ensure_can, project_for
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.models import Subscription, SubscriptionContact

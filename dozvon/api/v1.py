@@ -7,12 +7,6 @@ from ninja import NinjaAPI
 
 from dozvon.api.batch import router as batch_router
 from dozvon.api.changes import router as changes_router
-from dozvon.api.common import (
-    ReadableJSONRenderer,
-    StrictJSONParser,
-    TokenAuth,
-    install_error_handlers,
-)
 from dozvon.api.interactions import router as interactions_router
 from dozvon.api.messages import router as messages_router
 from dozvon.api.meta import router as meta_router
@@ -23,6 +17,13 @@ from dozvon.api.projects import router as projects_router
 from dozvon.api.promo import router as promo_router
 from dozvon.api.reports import router as reports_router
 from dozvon.api.subscriptions import router as subscriptions_router
+from dozvon.core import plugins
+from dozvon.httpkit.api_common import (
+    ReadableJSONRenderer,
+    StrictJSONParser,
+    TokenAuth,
+    install_error_handlers,
+)
 
 
 class DozvonAPI(NinjaAPI):
@@ -64,6 +65,9 @@ install_error_handlers(api)
 api.add_router("", meta_router)
 api.add_router("", projects_router)
 api.add_router("", batch_router)  # before orders: /orders/batch is not an order id
+# the playbook plug-ins' routers (dozvon.core.plugins.API), before the orders' own
+for plugin_router in plugins.items(plugins.API):
+    api.add_router("", plugin_router)
 api.add_router("", promo_router)
 api.add_router("", orders_router)
 api.add_router("", messages_router)

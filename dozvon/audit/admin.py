@@ -1,10 +1,12 @@
+from collections.abc import Callable
+
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.forms.models import model_to_dict
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.models import AuditEntry
@@ -15,7 +17,6 @@ from dozvon.core.admin_scope import (
     ScopedRelatedFieldListFilter,
     lock_unscoped_admins,
 )
-from dozvon.playbooks.models import Outcome, Problem, Queue, Status
 
 
 class ReadOnlyAdmin(ProjectScopedAdmin):
@@ -75,6 +76,7 @@ ACTIONS = {
     "order.effect": _("Outcome's effect applied automatically"),
     "order.trigger": _("Playbook trigger applied"),
     "order.payment": _("Payment reported"),
+    "order.report": _("Partner reported about the order"),
     "call.record": _("Call recorded"),
     "message.queue": _("Email queued"),
     "message.send": _("Email sent"),
@@ -162,16 +164,28 @@ class ObjectTypeFilter(admin.SimpleListFilter):
         return queryset.filter(target_type=self.value()) if self.value() else queryset
 
 
+# Where the names of a project's codes come from (its playbook's statuses, problems,
+# outcomes, queues): `source(project) -> {code: name}`, registered by the app that owns
+# them (playbooks/admin.py), so the audit log, a base app, imports none of them. A later
+# source wins over an earlier one for the same code.
+CODE_NAMES: list[Callable[..., dict[str, str]]] = []
+
+
+def register_code_names(source: Callable[..., dict[str, str]]):
+    """Add `source` (once) to CODE_NAMES; usable as a decorator."""
+    if source not in CODE_NAMES:
+        CODE_NAMES.append(source)
+    return source
+
+
 def _status_names(entry: AuditEntry) -> dict[str, str]:
-    """The codes of the entry's project's playbook (statuses, problems, outcomes, queues)
-    → names."""
-    playbook_id = entry.project.playbook_id if entry.project_id else None
-    if playbook_id is None:
+    """The codes of the entry's project (its playbook's statuses, problems, outcomes,
+    queues) → names."""
+    if not entry.project_id:
         return {}
     names: dict[str, str] = {}
-    for model in (Queue, Problem, Outcome, Status):  # a status wins over a namesake
-        for item in model.objects.filter(playbook_id=playbook_id):
-            names[item.code] = item.name
+    for source in CODE_NAMES:
+        names.update(source(entry.project))
     return names
 
 
@@ -183,8 +197,29 @@ def _value_text(value, names: dict[str, str]) -> str:
     if isinstance(value, list):
         return " → ".join(_value_text(v, names) for v in value) if value else "—"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_value_text(v, names)}" for k, v in value.items())
+        return "; ".join(f"{_key_text(k)}: {_value_text(v, names)}" for k, v in value.items())
     return names.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+# Keys the services write inside an entry's changes (an effect's details, a partner's
+# report), read in words like the fields' own labels
+KEY = "change key"
+CHANGE_KEYS = (  # marked for makemessages; read through pgettext(KEY, …)
+    pgettext_lazy("change key", "effect"),
+    pgettext_lazy("change key", "effects"),
+    pgettext_lazy("change key", "from"),
+    pgettext_lazy("change key", "to"),
+    pgettext_lazy("change key", "shipment"),
+    pgettext_lazy("change key", "rule"),
+    pgettext_lazy("change key", "from name"),
+    pgettext_lazy("change key", "to name"),
+)
+
+
+def _key_text(key: str) -> str:
+    words = key.replace("_", " ")
+    named = pgettext(KEY, words)
+    return named if named != words else gettext(words)
 
 
 def _field_label(target_type: str, key: str) -> str:
@@ -194,7 +229,7 @@ def _field_label(target_type: str, key: str) -> str:
                 return str(model._meta.get_field(key).verbose_name)
             except FieldDoesNotExist:
                 break
-    return gettext(key.replace("_", " "))  # "outcome" → "результат" where translated
+    return _key_text(key)  # "outcome" → "результат" where translated
 
 
 class ProjectFilter(ScopedRelatedFieldListFilter):

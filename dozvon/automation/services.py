@@ -17,12 +17,12 @@ the supervisor's role), the same occurrences, so the button and the worker's run
 apply one twice.
 
 The system actor: the worker's triggers act with `actor=None`. Nobody asked for the
-change, so there is no user whose project access to check: `_lock_for_system` takes the
-same row lock as `orders.services.lock_order` without the access check, and is reached
-only from the worker's task or a supervisor's run by hand (never for another project).
-The timeline line says "automatically" with the rule (as intake's automatic
-invalidation does); the actor is the supervisor who ran it by hand, else none. An order
-an operator is working on (a live claim, COD-9) is left alone until the next run.
+change, so there is no user whose project access to check: `lock_order_for_system`
+(orders.services.base) takes the same row lock as `lock_order` without the access check,
+and is reached only from the worker's task or a supervisor's run by hand (never for
+another project). The timeline line says "automatically" with the rule (as intake's
+automatic invalidation does); the actor is the supervisor who ran it by hand, else none.
+An order an operator is working on (a live claim, COD-9) is left alone until the next run.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dozvon.automation import selectors
 from dozvon.automation.models import TriggerRun, TriggerSwitch
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.orders.models import Order
-from dozvon.orders.services.base import apply_route, bump_version
+from dozvon.orders.services.base import apply_route, bump_version, lock_order_for_system
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks.automation_def import EffectDef, TriggerDef, waited
 from dozvon.playbooks.definition import PlaybookDef
@@ -315,16 +315,6 @@ def _trigger_run(
     return applied
 
 
-def _lock_for_system(order_id: int) -> Order | None:
-    """The system actor's row lock: `lock_order`'s lock without a user's access check."""
-    return (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("project", "project__playbook")
-        .filter(pk=order_id)
-        .first()
-    )
-
-
 def _still_due(order: Order, trigger: TriggerDef, now: datetime) -> bool:
     """The candidate query's conditions again, on the locked row."""
     if not trigger.matches(
@@ -353,7 +343,7 @@ def _trigger_apply(
     (`actor`: the supervisor who ran it by hand, None for the worker)."""
     try:
         with transaction.atomic():
-            order = _lock_for_system(order_id)
+            order = lock_order_for_system(order_id)
             if order is None or order.project_id != project.pk:
                 return False
             if claim_is_live(order, now=now) or not _still_due(order, trigger, now):

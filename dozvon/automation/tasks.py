@@ -1,21 +1,20 @@
 """Background work of the automation engine: every active project's playbook triggers run
 every TRIGGERS_EVERY on the `dozvon worker` (DUN-1 worklist entry and exit, DUN-8 …).
 
-Like the queue snapshots (dozvon/queues/tasks.py) the task schedules its own next run and
-starting a worker starts the chain. The next run is scheduled before this one works, so
-a project whose triggers fail (logged) does not stop the chain or the other projects.
+A periodic task (dozvon.core.periodic) like the queue snapshots: it schedules its own next
+run and starting a worker starts the chain. The next run is scheduled before this one
+works, so a project whose triggers fail (logged) does not stop the chain or the other
+projects.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-
-from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from datetime import timedelta
 
 from dozvon.automation.services import triggers_run
 from dozvon.core import clock
+from dozvon.core.periodic import periodic
 from dozvon.projects.models import Project
 
 # Triggers count calendar days and call attempts: a few minutes' delay is invisible, and
@@ -25,10 +24,9 @@ TRIGGERS_EVERY = timedelta(minutes=10)
 log = logging.getLogger(__name__)
 
 
-@task()
+@periodic(every=TRIGGERS_EVERY)
 def run_triggers() -> int:
     """Run every active project's triggers once; return how many were applied."""
-    schedule_triggers(at=timezone.now() + TRIGGERS_EVERY)
     now = clock.now()
     applied = 0
     for project in Project.objects.filter(is_active=True).select_related("playbook"):
@@ -39,15 +37,4 @@ def run_triggers() -> int:
     return applied
 
 
-def schedule_triggers(*, at: datetime | None = None) -> bool:
-    """Enqueue the next run (now when `at` is None) unless one is already waiting: one
-    chain, however many workers start. True when a run was enqueued."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=run_triggers.module_path, status=TaskResultStatus.READY
-    )
-    if waiting.exists():
-        return False
-    (run_triggers.using(run_after=at) if at else run_triggers).enqueue()
-    return True
+schedule_triggers = run_triggers.schedule  # the worker's start: one chain

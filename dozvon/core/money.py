@@ -1,8 +1,14 @@
-"""Money is Decimal quantised to kopecks; never float (STYLE 6)."""
+"""Money is Decimal quantised to kopecks; never float (STYLE 6).
+
+The one place money is written as text (issue 26): `format_money` for machines (the API,
+webhooks, history data, a form's value: "1490.00", or "1490,00" as typed), `display_money`
+for people ("1 490 ₽"; the `money` template filter, messages, history lines)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from dozvon.core.numbers import grouped
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -36,12 +42,14 @@ def line_total(
     return money(gross * (HUNDRED - Decimal(discount_percent)) / HUNDRED)
 
 
-def format_money(value: Decimal) -> str:
-    return f"{money(value):.2f}"
+def format_money(value: Decimal | int | str, *, decimal_mark: str = ".") -> str:
+    """An amount as machines read it: always two decimals, no grouping ("1490.00"); with
+    `decimal_mark=","` as a Russian form shows what was typed ("1490,00")."""
+    return f"{money(value):.2f}".replace(".", decimal_mark)
 
 
 CURRENCY_SIGNS = {"RUB": "₽", "UAH": "₴", "USD": "$", "EUR": "€", "KZT": "₸", "BYN": "Br"}
-NBSP, NNBSP = "\u00a0", "\u202f"
+NBSP = "\u00a0"
 
 
 def display_money(value: Decimal, currency: str = "") -> str:
@@ -49,9 +57,8 @@ def display_money(value: Decimal, currency: str = "") -> str:
     space, kopecks only when there are any, the currency's sign after a no-break space)."""
     amount = money(value)
     whole, cents = divmod(abs(amount), 1)
-    digits = f"{int(whole):,}".replace(",", NNBSP)
-    text = ("-" if amount < 0 else "") + digits
+    text = ("-" if amount < 0 else "") + grouped(int(whole))
     if cents:
-        text += "," + f"{amount:.2f}"[-2:]
+        text += "," + format_money(amount)[-2:]
     sign = CURRENCY_SIGNS.get(currency, currency)
     return f"{text}{NBSP}{sign}" if sign else text

@@ -19,11 +19,12 @@ temporary file, CSV line by line, `;`-separated, UTF-8 with a BOM.
 Stored text never breaks an export: characters XML cannot carry (C0 controls other than
 tab, LF and CR) are dropped before writing.
 
-Reading uploaded tables (`xlsx_lines`, `checked_lines`; the imports of subscriptions and
-offers): an XLSX's parts are measured before openpyxl opens it (a 413 KB file may hold a
-400 MB string), the sheet is read streaming without its declared dimensions, and lines,
-columns, cell lengths and control characters are checked while reading; a refusal quotes
-at most a short prefix of the value (`TableRefused`, a message id and its parameters).
+Reading uploaded tables (`upload_lines`, the one reader, built on `xlsx_lines`,
+`csv_lines` and `checked_lines`; the imports of subscriptions and offers): an XLSX's parts
+are measured before openpyxl opens it (a 413 KB file may hold a 400 MB string), the sheet
+is read streaming without its declared dimensions, and lines, columns, cell lengths and
+control characters are checked while reading; a refusal quotes at most a short prefix of
+the value (`TableRefused`, a message id and its parameters).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from dozvon.core import limits
-from dozvon.core.money import money
+from dozvon.core.money import format_money, money
+from dozvon.core.numbers import share_rounded
 
 TEXT, NUMBER, MONEY, PERCENT = "text", "number", "money", "percent"
 DURATION, DATE, DATETIME = "duration", "date", "datetime"
@@ -125,9 +127,9 @@ def csv_value(kind: str, value, tz: str | None = None) -> str:
     if kind == NUMBER:
         return str(int(value))
     if kind == MONEY:
-        return _comma(money(value))
+        return format_money(value, decimal_mark=",")
     if kind == PERCENT:
-        share = Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        share = share_rounded(value)
         return _comma(Decimal(format(share.normalize(), "f")) if share else Decimal(0))
     if kind == DURATION:
         return duration_text(value)
@@ -361,3 +363,37 @@ def csv_lines(text: str, delimiter: str) -> Iterator[list[str]]:
         raise TableRefused(
             N_("Line %(line)s cannot be read as CSV."), line=reader.line_num
         ) from exc
+
+
+UPLOAD_ENCODINGS = ("utf-8-sig", "cp1251")  # UTF-8 with or without a BOM; Russian Excel's
+
+
+def _upload_text(content: bytes) -> str:
+    for encoding in UPLOAD_ENCODINGS:
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:  # UTF-16 or a binary file under a .csv name
+            return text
+        break
+    raise TableRefused(N_("The file cannot be read."))
+
+
+def upload_lines(data: BinaryIO, filename: str) -> Iterator[list[Any]]:
+    """The one reader of an uploaded table: its lines, checked (`checked_lines`) while
+    read. An XLSX (by its name or its zip signature) through `xlsx_lines`; a CSV (.csv,
+    .txt) in UTF-8 with or without a BOM, else Windows-1251 (what Russian Excel saves),
+    separated by `;` or `,` (whichever its first line has more of). Another kind of file,
+    or text in neither encoding, is a `TableRefused`."""
+    name = filename.lower()
+    signature = data.read(2)
+    data.seek(0)
+    if name.endswith(".xlsx") or signature == b"PK":
+        return checked_lines(xlsx_lines(data))
+    if name.endswith((".csv", ".txt")):
+        text = _upload_text(data.read())
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        return checked_lines(csv_lines(text, delimiter))
+    raise TableRefused(N_("Upload an .xlsx or .csv file."))

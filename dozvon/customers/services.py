@@ -11,7 +11,7 @@ from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import Violation, violation
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
-from dozvon.customers.rules import check_email, check_phone, split_name, vip_for
+from dozvon.customers.rules import check_email, check_phone, phone_key, split_name, vip_for
 from dozvon.orders.fields import CUSTOMER_FIELDS
 from dozvon.orders.models import Order
 from dozvon.orders.rules import check_writers, name_key
@@ -27,12 +27,6 @@ class CustomerInput:
     phone: str
     email: str = ""
     type: str = "private"
-
-
-def phone_key(raw: str) -> str:
-    """What a phone is stored and searched as: E.164 when parseable, else its digits."""
-    parsed = parse_phone(raw)
-    return (parsed.e164 or "".join(ch for ch in raw if ch.isdigit()) or raw.strip())[: limits.PHONE]
 
 
 # The customer a phone belongs to in a project (its main phone first): read on every

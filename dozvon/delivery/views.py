@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, DomainError, RuleViolations
-from dozvon.core.money import format_money
+from dozvon.core.http_errors import api_detail, api_input_error, domain_errors
+from dozvon.core.money import display_money, format_money
 from dozvon.delivery.models import DeliveryMethod
 from dozvon.delivery.selectors import (
     delivery_list_groups,
@@ -32,7 +33,6 @@ from dozvon.delivery.services import order_choose_delivery
 from dozvon.orders import selectors as order_sel
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import project_for, projects_for
-from dozvon.web.errors import api_detail, api_input_error, domain_errors
 
 PER_PAGE = 50
 
@@ -61,12 +61,15 @@ def json_errors(view):
     return wrapper
 
 
-def _option_out(option, *, lang: str, chosen: str) -> dict:
+def _option_out(option, *, lang: str, chosen: str, currency: str) -> dict:
+    """An option for the card's script; `cost_display` is what it shows ("350 ₽"; a free
+    option's cost is 0): money is written as text on the server only (`core.money`)."""
     return {
         "code": option.code,
         "name": option.name(lang),
         "kind": option.kind,
         "cost": format_money(option.cost),
+        "cost_display": display_money(option.cost, currency),
         "days_min": option.days_min,
         "days_max": option.days_max,
         "free": option.free,
@@ -87,6 +90,11 @@ def _order_out(order) -> dict:
         "delivery_cost": format_money(order.delivery_cost),
         "total": format_money(order.total),
         "currency": order.currency,
+        # the same amounts as the card shows them ("1 490 ₽"), for the script to put in
+        "display": {
+            name: display_money(getattr(order, name), order.currency)
+            for name in ("goods_total", "delivery_cost", "total")
+        },
         "closing_script": order_sel.closing_script(order),
     }
 
@@ -116,7 +124,10 @@ def delivery_options(request, order_id: int):
         {
             "order": _order_out(order),
             "address": {"region": address.region, "city": address.city},
-            "options": [_option_out(o, lang=lang, chosen=order.delivery_method) for o in options],
+            "options": [
+                _option_out(o, lang=lang, chosen=order.delivery_method, currency=order.currency)
+                for o in options
+            ],
         }
     )
 

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
+from dozvon.core.http_errors import domain_errors
 from dozvon.dunning.cleanup_selectors import clean_up_preview
 from dozvon.dunning.services import exhausted_clean_up, exhausted_switch
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can, project_for, projects_for
-from dozvon.web.errors import domain_errors
-from dozvon.web.views import _queues
+from dozvon.queues.tabs import queue_tabs
 
 MAX_IDS = 5000  # ids a confirmation may carry (a run does at most 2000 anyway)
 
@@ -88,7 +88,7 @@ def _preview(request, project):
         {
             "project": project,
             "projects": projects_for(request.user).order_by("name"),
-            "queues": _queues(project, now, request.user),
+            "queues": queue_tabs(project, now, request.user),
             "preview": preview,
             "cancel_status": status.names.get(lang) if status else "",
             "worklist_url": worklist_url(project.slug),

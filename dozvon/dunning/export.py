@@ -17,14 +17,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dozvon.core import clock, tabular
+from dozvon.core.http_errors import domain_errors
 from dozvon.core.phones import format_phone
 from dozvon.core.tabular import DATETIME, MONEY, NUMBER, PERCENT, TEXT, Column
 from dozvon.dunning import selectors as sel
 from dozvon.dunning.views import worklist_filter
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can
-from dozvon.web.errors import domain_errors
-from dozvon.web.views import _project
+from dozvon.projects.http import project_or_404
 
 CHUNK = 500
 
@@ -89,7 +89,7 @@ def worklist_rows(project, f: sel.WorklistFilter, *, now) -> Iterator[list]:
 @domain_errors
 def worklist_export(request, slug, fmt):
     """DUN-3: the worklist's filter (the same GET parameters as the screen) as a file."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, WORK)
     pb = playbook_def(project.playbook)
     if not sel.is_dunning(pb) or fmt not in tabular.CONTENT_TYPES:

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dozvon.core.errors import Violation, violation
 from dozvon.dunning.language import LATIN, comment_language
+
+# DUN-2's bonus units: the figure every bonus email shows, the engine's (issue 26)
+from dozvon.messaging.bonus import bonus_units as bonus_units
 
 # --- DUN-1/2: the week of work and the bonus ----------------------------------------------
 
@@ -75,14 +78,6 @@ def check_bonus(
             )
         ]
     return []
-
-
-def bonus_units(units: int, percent: int | Decimal) -> int:
-    """DUN-2 (Decisions): the order's units × bonus %, rounded half up, at least 1."""
-    if units <= 0:
-        return 0
-    exact = Decimal(units) * Decimal(str(percent)) / 100
-    return max(1, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
 # --- DUN-5: postponement by reason --------------------------------------------------------

@@ -11,6 +11,9 @@ playbook (policy is data): the `calling_discipline` check of its outcomes (DUN-7
 - `exhausted_clean_up(project=, actor=, now=, seen=)`: DUN-8, the worklist's button,
   confirmed from its preview (`cleanup_selectors.clean_up_preview`).
 - `exhausted_switch(project=, enabled=, actor=, now=)`: DUN-8's nightly run on or off.
+
+The first two are the plug-in's `MESSAGE_GUARD`: the messaging engine calls them, for a
+project whose playbook is the plug-in's, through the registry (dozvon.core.plugins).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dozvon.automation.services import trigger_run_now, trigger_switch
 from dozvon.calls.models import CallAttempt
 from dozvon.core.errors import RuleViolations, Violation, violation
 from dozvon.dunning import rules as dun
+from dozvon.messaging.services import MessageGuard
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 from dozvon.playbooks.automation_def import TriggerDef
 from dozvon.playbooks.definition import Check, PlaybookDef
@@ -149,6 +153,11 @@ def check_bonus_allowed(order: Order, *, percent: int, now: datetime) -> list[Vi
     return dun.check_bonus(
         percent=percent, week=week, tiers=tiers, rule_id=str(conf.get("rule") or "DUN-2")
     )
+
+
+# The checks every email of a DUN project passes before it is queued (registered at
+# `plugins.MESSAGE_GUARDS` by the plug-in's `register()`)
+MESSAGE_GUARD = MessageGuard(operator_email=check_contact_allowed, bonus_offer=check_bonus_allowed)
 
 
 # --- DUN-8: exhausted orders -------------------------------------------------------------------

@@ -16,25 +16,25 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.core.form_values import parse_discount, parse_int
+from dozvon.core.http_errors import domain_errors
 from dozvon.core.money import display_money
 from dozvon.dunning import selectors as sel
+from dozvon.dunning.card import PANEL  # the card's key of the DUN panel (dunning/card.py)
 from dozvon.dunning.emails import dun_email_send
 from dozvon.messaging.models import MessageState
+from dozvon.orders.card_flow import back_to_card, rerender
 from dozvon.payments.rules import MONEY_RULE
 from dozvon.payments.services import payment_confirm
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can, is_supervising, project_for, projects_for
-from dozvon.web.card import DUN, rerender
-from dozvon.web.errors import domain_errors
-from dozvon.web.forms import parse_discount, parse_int
-from dozvon.web.loop import back_to_card
-from dozvon.web.views import _queues
+from dozvon.queues.tabs import queue_tabs
 
 # DUN-4: the emails an operator sends from the panel
 SENDABLE = ("bank_details", "bonus_offer")
 
 
-def _project(request, slug):
+def project_or_404(request, slug):
     try:
         return project_for(request.user, slug)
     except NotFound as exc:
@@ -68,7 +68,7 @@ def worklist_filter(params, pb) -> sel.WorklistFilter:
 def worklist(request, slug):
     """DUN-3: the preset filters, the count to process today, newest first, 20 a page by
     default and up to 100; for a supervisor the exhausted orders to clean up (DUN-8)."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, WORK)
     pb = playbook_def(project.playbook)
     if not sel.is_dunning(pb):
@@ -85,7 +85,7 @@ def worklist(request, slug):
         {
             "project": project,
             "projects": projects_for(request.user).order_by("name"),
-            "queues": _queues(project, now, request.user),
+            "queues": queue_tabs(project, now, request.user),
             "filters": f,
             "page": page,
             "rows": [{"row": r, "status": statuses.get(r.order.status, "")} for r in rows],
@@ -125,7 +125,7 @@ def order_send(request, order_id):
             now=clock.now(),
         )
     except RuleViolations as exc:
-        return rerender(request, order_id, exc, open_outcome=DUN)
+        return rerender(request, order_id, exc, open_outcome=PANEL)
     if queued:
         text = _('Email "%(name)s" to %(to)s queued.')
     elif message.state == MessageState.QUEUED:
@@ -158,7 +158,7 @@ def order_confirm_payment(request, order_id):
             now=clock.now(),
         )
     except RuleViolations as exc:
-        return rerender(request, order_id, exc, open_outcome=DUN)
+        return rerender(request, order_id, exc, open_outcome=PANEL)
     who = payment.attributed_to
     args = {
         "amount": display_money(payment.amount, payment.currency),

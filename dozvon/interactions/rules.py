@@ -11,7 +11,8 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from dozvon.core.errors import N_, Violation, violation
-from dozvon.core.limits import COMMENT, PHONE_INPUT
+from dozvon.core.limits import COMMENT
+from dozvon.customers.rules import check_phone
 
 FIRST_LINE = "first"  # the default line (X-2), as `models.Line.FIRST`
 SUBJECT_MAX = 200
@@ -34,14 +35,10 @@ def check_start(
     direction: str,
     directions: Collection[str],
 ) -> list[Violation]:
-    """An interaction begins with the caller's number (X-4; the caller need not be a known
-    customer) taken on one of the operator lines (X-2)."""
-    found: list[Violation] = []
-    phone = clean(phone)
-    if not phone:
-        found.append(violation("X-4", "phone", "The phone is required."))
-    elif len(phone) > PHONE_INPUT or not any(ch.isdigit() for ch in phone):
-        found.append(violation("X-4", "phone", "Enter a valid phone number."))
+    """An interaction begins with the caller's number (X-4: a real number, checked as
+    everywhere by `customers.rules.check_phone`; the caller need not be a known customer)
+    taken on one of the operator lines (X-2)."""
+    found = check_phone(phone, field="phone")
     if line not in lines:
         found.append(violation("X-2", "line", "Unknown operator line %(code)s.", code=line))
     if direction not in directions:

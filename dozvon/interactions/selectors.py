@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet
 
 from dozvon.core.errors import NotFound
 from dozvon.customers.models import Customer, CustomerPhone
-from dozvon.customers.services import phone_key
+from dozvon.customers.rules import phone_key
+from dozvon.interactions.contacts import contact_handlers
 from dozvon.interactions.models import Interaction, Line, Transfer
 from dozvon.orders import history
 from dozvon.orders.models import Order, TimelineEntry
@@ -14,7 +15,6 @@ from dozvon.orders.rules import name_key
 from dozvon.orders.selectors import phone_search_variants
 from dozvon.projects.access import READ, ensure_can, ensure_visible, membership_of, role_of
 from dozvon.projects.models import Role
-from dozvon.subscriptions.models import Subscription
 
 # Newest first: the inbound desk shows the caller's latest contacts on top.
 NEWEST_FIRST = ("-started_at", "-id")
@@ -120,10 +120,10 @@ def callers_matching(*, project, query: str, actor, limit: int = 10):
         cond |= Q(email__iexact=query)
     if query.isdigit():
         cond |= Q(orders__pk=int(query)) if len(query) < 10 else Q(pk__in=[])
-    if " " not in query and len(query) <= 64:
-        cond |= Q(
-            pk__in=Subscription.objects.filter(project=project, number=query).values("customer_id")
-        )
+    for handler in contact_handlers(project):  # what the playbook's plug-in keeps (SUB)
+        found = handler.callers(project=project, query=query) if handler.callers else None
+        if found is not None:
+            cond |= Q(pk__in=found)
     if any(ch.isalpha() for ch in query) and "@" not in query:
         # names in any word order through the orders' folded name key (SQLite folds ASCII
         # only, so the key, not icontains, is what matches Cyrillic in any case)

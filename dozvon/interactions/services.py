@@ -17,8 +17,9 @@ from dozvon.calls.rules import check_call_attempt
 from dozvon.calls.services import call_line
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
 from dozvon.customers.models import Customer, CustomerPhone
-from dozvon.customers.services import phone_key
+from dozvon.customers.rules import phone_key
 from dozvon.interactions import rules
+from dozvon.interactions.contacts import contacts_check
 from dozvon.interactions.models import Direction, Interaction, Line, Transfer
 from dozvon.interactions.selectors import operator_line_code
 from dozvon.orders.models import TimelineEntry
@@ -26,7 +27,6 @@ from dozvon.orders.services.base import plain
 from dozvon.orders.services.events import Event, record
 from dozvon.orders.services.events import Line as TimelineLine
 from dozvon.projects.access import WORK, ensure_can, is_supervising
-from dozvon.subscriptions.services import contact_apply, contact_check
 
 # What a finish writes, and an edit of a finished interaction may change.
 RECORDED_FIELDS = ("subject", "comment", "transferred_to")
@@ -305,20 +305,17 @@ def interaction_record(
         transferred_to=transferred_to or "",
         transfers=Transfer.values,
     )
-    contact, contact_found = contact_check(
-        project=project,
-        actor=actor,
-        subscription_id=subscription,
-        outcome=outcome,
-        issues=issues,
-    )
+    # the contact's facts, for the handlers of the project's playbook (CONTACTS; SUB-3)
+    facts = {"subscription": subscription, "outcome": outcome, "issues": issues}
+    contacts, contact_found = contacts_check(project=project, actor=actor, facts=facts)
     if found or contact_found:
         raise RuleViolations(found + contact_found)
     customer = None
-    if contact is not None and not customer_by_phone(
+    about = next((plan.customer for _, plan in contacts if plan.customer is not None), None)
+    if about is not None and not customer_by_phone(
         project=project, phone=phone_key(rules.clean(phone))
     ):
-        customer = contact.subscription.customer  # a relative phoning about it
+        customer = about  # a relative phoning about it
     interaction = interaction_start(
         project=project, actor=actor, phone=phone, line=line, customer=customer, now=now
     )
@@ -327,19 +324,15 @@ def interaction_record(
         interaction.save(update_fields=["started_at"])
     lines: list[TimelineLine] = []
     changes: dict[str, Any] = {}
-    if contact is not None:
-        lines = contact_apply(
-            plan=contact,
+    for handler, plan in contacts:
+        lines += handler.apply(
+            plan=plan,
             interaction=interaction,
             actor=actor,
             now=now,
             comment=rules.clean(comment),
         )
-        changes = {
-            "subscription": contact.subscription.pk,
-            "outcome": contact.outcome,
-            "issues": contact.issues,
-        }
+        changes.update(plan.changes)
     return interaction_finish(
         interaction_id=interaction.pk,
         actor=actor,

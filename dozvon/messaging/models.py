@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.core import limits
+from dozvon.messaging.rendering import template_problems
 
 SUBJECT = 300
 KEY = 200
@@ -120,8 +121,6 @@ class MessageTemplate(models.Model):
         return f"{self.name} ({self.code}, {self.get_language_display()})"
 
     def clean(self) -> None:
-        from dozvon.messaging.rendering import template_problems
-
         problems = template_problems(
             subject=self.subject, body_text=self.body_text, body_html=self.body_html
         )

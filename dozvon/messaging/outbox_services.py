@@ -10,7 +10,6 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.audit.services import audit_record
@@ -21,6 +20,7 @@ from dozvon.messaging.rendering import (
     free_context,
     render,
 )
+from dozvon.messaging.sending import OUTBOX
 from dozvon.messaging.template_services import _template_problems
 from dozvon.orders.models import Order
 from dozvon.orders.services.events import Event, Line, record
@@ -151,21 +151,11 @@ def message_queue_to(
         },
         now=now,
     )
-    from dozvon.messaging.tasks import send_message
-
-    send_message.enqueue(message.pk)  # the task row commits (or not) with the message
+    OUTBOX.enqueue(message.pk)  # the task row commits (or not) with the message
     return message, True
 
 
 # --- a supervisor sends again ---------------------------------------------------------------
-
-
-def _retryable(now: datetime) -> Q:
-    """`rules.retry_problems` as a filter: the compare-and-set of a retry."""
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return Q(state=MessageState.FAILED) | (
-        Q(state=MessageState.QUEUED, next_attempt_at__gt=now) & free
-    )
 
 
 @transaction.atomic
@@ -199,19 +189,9 @@ def message_retry(*, message_id: int, actor, now: datetime) -> OutboxMessage:
         "attempts_before": message.attempts,
         "error_before": message.last_error[:500],
     }
-    # compare-and-set: on SQLite the row lock above is a no-op (STACK-NOTES)
-    done = (
-        OutboxMessage.objects.filter(pk=message.pk)
-        .filter(_retryable(now))
-        .update(
-            state=MessageState.QUEUED,
-            next_attempt_at=now,
-            attempts=0,
-            claimed_until=None,
-            claim_token="",
-        )
-    )
-    if not done:
+    # compare-and-set (on SQLite the row lock above is a no-op, STACK-NOTES): queued, due
+    # now, its send task enqueued in this transaction
+    if not OUTBOX.requeue(message.pk, now=now, attempts=0):
         raise RuleViolations(
             rules.retry_problems(
                 state=MessageState.SENT, next_attempt_at=now, claimed_until=None, now=now
@@ -242,7 +222,4 @@ def message_retry(*, message_id: int, actor, now: datetime) -> OutboxMessage:
             changes=changes,
             now=now,
         )
-    from dozvon.messaging.tasks import send_message
-
-    send_message.enqueue(message.pk)
     return message

@@ -35,7 +35,7 @@ from django.template.defaulttags import (
 from django.utils.translation import gettext as _
 
 from dozvon.core.money import display_money
-from dozvon.dunning.rules import bonus_units as dun_bonus_units
+from dozvon.messaging.bonus import bonus_units as offer_units
 from dozvon.messaging.rules import public_sender
 
 LEAF = None  # a string or a number: nothing to look up in it
@@ -344,7 +344,7 @@ def message_context(
     if bonus_percent is not None:
         # DUN-2: the bonus is extra units of the order's products ("bonus pills")
         units = context["order_units"]
-        extra = bonus_units if bonus_units is not None else dun_bonus_units(units, bonus_percent)
+        extra = bonus_units if bonus_units is not None else offer_units(units, bonus_percent)
         context["bonus_percent"] = bonus_percent
         context["bonus_units"] = extra
         context["units_with_bonus"] = units + extra

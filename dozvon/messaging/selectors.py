@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from dozvon.core.errors import NotFound
 from dozvon.messaging.models import MailSettings, MessageState, MessageTemplate, OutboxMessage
 from dozvon.messaging.rendering import CONTEXT, ITEM, message_context, render
+from dozvon.messaging.services import bonus_percents, offered_bonus
 from dozvon.orders.models import Order
 from dozvon.projects.access import READ, ensure_can
 from dozvon.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery
@@ -103,8 +104,6 @@ def latest_order(project) -> Order | None:
 def template_preview(template: MessageTemplate) -> Preview | None:
     """The template rendered on the project's latest order (a bonus offer at its fixed
     percent or the lowest allowed), or None when the project has no order yet."""
-    from dozvon.messaging.services import bonus_percents, offered_bonus
-
     order = latest_order(template.project)
     if order is None:
         return None

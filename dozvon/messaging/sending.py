@@ -22,6 +22,10 @@ Message-ID, which receivers and mail clients use to drop the repeat. A worker th
 between 3a and 3b leaves a sent message without its line: the sweep writes it. The sweep
 also re-enqueues a queued message whose task was lost (nobody claimed it long after it
 was due). Never lost; at most a rare duplicate with one Message-ID (docs/outbox.md).
+
+The claim, its lease and the sweep's take-backs are the outbox recipe shared with the
+partner webhooks (`dozvon.core.outbox`, `OUTBOX` below); what is the email's own is here:
+the SMTP conversation, "sent" marked before the QUIT, and the timeline lines.
 """
 
 from __future__ import annotations
@@ -29,17 +33,16 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timedelta
-from uuid import uuid4
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import clock
+from dozvon.core.outbox import Outbox
 from dozvon.core.worker import Backoff, retry_while_database_away
 from dozvon.messaging.models import MessageState, OutboxMessage
 from dozvon.messaging.rules import MAX_ATTEMPTS, Failure, retry_delay, smtp_failure
@@ -48,8 +51,6 @@ from dozvon.orders.services.events import Event, Line, record
 
 log = logging.getLogger(__name__)
 
-SWEEP_BATCH = 500
-LOST_AFTER = timedelta(minutes=10)  # queued, unclaimed and this long overdue: task lost
 RECORD_GRACE = timedelta(minutes=1)  # sent, its timeline line not written this long: lost
 
 
@@ -59,17 +60,8 @@ def lease() -> timedelta:
     return timedelta(seconds=max(300, 20 * (settings.EMAIL_TIMEOUT or 10)))
 
 
-def _claim(message_id: int, now: datetime) -> str | None:
-    token = uuid4().hex
-    with transaction.atomic():
-        claimed = (
-            OutboxMessage.objects.filter(
-                pk=message_id, state=MessageState.QUEUED, next_attempt_at__lte=now
-            )
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(claimed_until=now + lease(), claim_token=token, attempts=F("attempts") + 1)
-        )
-    return token if claimed else None
+OUTBOX = Outbox(OutboxMessage, "dozvon.messaging.tasks.send_message", lease)
+LOST_AFTER = OUTBOX.lost_after  # queued, unclaimed and this long overdue: task lost
 
 
 def _email(message: OutboxMessage, connection=None) -> EmailMultiAlternatives:
@@ -96,7 +88,7 @@ def outbox_send(*, message_id: int, connection=None, now: datetime | None = None
     def at() -> datetime:
         return now or clock.now()
 
-    token = _claim(message_id, at())
+    token = OUTBOX.claim(message_id, now=at())
     if token is None:
         return "skipped"
     message = OutboxMessage.objects.get(pk=message_id)
@@ -141,7 +133,7 @@ def _mark_sent(message: OutboxMessage, token: str, *, now: datetime) -> bool:
     deadline = time.monotonic() + lease().total_seconds() / 2
 
     def mark() -> int:
-        return _mine(message, token).update(
+        return OUTBOX.mine(message.pk, token).update(
             state=MessageState.SENT, sent_at=now, claimed_until=None, last_error=""
         )
 
@@ -159,10 +151,6 @@ def _mark_sent(message: OutboxMessage, token: str, *, now: datetime) -> bool:
 class OutboxMarkLost(RuntimeError):
     """The server accepted the email, but the database stayed away until the claim's
     half-lease: it will be sent again (same Message-ID) after the claim expires."""
-
-
-def _mine(message: OutboxMessage, token: str):
-    return OutboxMessage.objects.filter(pk=message.pk, state=MessageState.QUEUED, claim_token=token)
 
 
 def _order(message: OutboxMessage) -> Order | None:
@@ -212,11 +200,8 @@ def _record_sent(message: OutboxMessage, token: str, *, now: datetime) -> bool:
 
 def _fail(message: OutboxMessage, token: str, failure: Failure, *, now: datetime) -> str:
     with transaction.atomic():
-        done = _mine(message, token).update(
-            state=MessageState.FAILED,
-            last_error=failure.reason[:2000],
-            claimed_until=None,
-            claim_token="",
+        done = OUTBOX.release(
+            message.pk, token, state=MessageState.FAILED, last_error=failure.reason[:2000]
         )
         order = _order(message) if done else None
         if order is not None:
@@ -238,47 +223,20 @@ def _fail(message: OutboxMessage, token: str, failure: Failure, *, now: datetime
 
 
 def _retry(message: OutboxMessage, token: str, failure: Failure, *, now: datetime) -> str:
-    from dozvon.messaging.tasks import send_message
-
     at = now + retry_delay(message.attempts)
-    with transaction.atomic():
-        done = _mine(message, token).update(
-            next_attempt_at=at, last_error=failure.reason[:2000], claimed_until=None, claim_token=""
-        )
-        if done:
-            send_message.using(run_after=at).enqueue(message.pk)
+    done = OUTBOX.retry(message.pk, token, at=at, last_error=failure.reason[:2000])
     return "retry" if done else "skipped"
 
 
 def outbox_sweep(*, now: datetime) -> int:
     """Enqueue again the queued messages whose sending was lost: claimed by a worker whose
     lease ran out (it died mid-send), or never claimed LOST_AFTER past their due time (the
-    task row is gone). How many were enqueued."""
-    from dozvon.messaging.tasks import send_message
-
-    expired = Q(claimed_until__lt=now)
-    unclaimed = Q(claimed_until__isnull=True, next_attempt_at__lt=now - LOST_AFTER)
-    lost = OutboxMessage.objects.filter(state=MessageState.QUEUED).filter(expired | unclaimed)
-    enqueued = 0
-    for pk, token, claimed in lost.order_by("next_attempt_at").values_list(
-        "pk", "claim_token", "claimed_until"
-    )[:SWEEP_BATCH]:
-        with transaction.atomic():
-            # the same conditions again, as a compare-and-set: a worker may have moved on
-            again = lost.filter(pk=pk, claim_token=token)
-            # a lost task is due again now (so the next sweep waits LOST_AFTER again); an
-            # expired claim keeps its time
-            changes = {"claimed_until": None, "claim_token": ""}
-            if claimed is None:
-                changes["next_attempt_at"] = now
-            if again.update(**changes):
-                task = send_message.using(run_after=now) if claimed is None else send_message
-                task.enqueue(pk)
-                enqueued += 1
-                log.warning("message %s: sending was lost, enqueued again", pk)
+    task row is gone); and write the timeline line of a message sent by a worker that died
+    before writing it (step 3b). How many were enqueued."""
+    enqueued = OUTBOX.sweep(now=now)
     for message in OutboxMessage.objects.filter(
         state=MessageState.SENT, sent_at__lt=now - RECORD_GRACE
-    ).exclude(claim_token="")[:SWEEP_BATCH]:
+    ).exclude(claim_token="")[: OUTBOX.batch]:
         if _record_sent(message, message.claim_token, now=message.sent_at):
             log.warning("message %s: sent, its timeline line was lost; written now", message.pk)
     return enqueued

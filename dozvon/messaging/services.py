@@ -17,16 +17,17 @@ Templates live in `template_services`, the outbox rows, `message_queue_to` and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
-from dozvon.core.errors import RuleViolations
-from dozvon.dunning.services import check_bonus_allowed, check_contact_allowed
+from dozvon.core import plugins
+from dozvon.core.errors import RuleViolations, Violation
 from dozvon.messaging import rules
 from dozvon.messaging.models import MailSettings, MessageState, MessageTemplate, OutboxMessage
 from dozvon.messaging.outbox_services import _outbox_insert
@@ -38,6 +39,7 @@ from dozvon.messaging.rendering import (
     message_context,
     render,
 )
+from dozvon.messaging.sending import OUTBOX
 from dozvon.messaging.template_services import _template_problems
 from dozvon.messaging.template_services import bonus_percents as bonus_percents
 from dozvon.messaging.template_services import offered_bonus as offered_bonus
@@ -47,11 +49,35 @@ from dozvon.messaging.template_services import uses_bonus as uses_bonus
 from dozvon.orders.models import Order
 from dozvon.orders.services.base import ensure_claim_allows, lock_order
 from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK
 
 MANUAL = "manual:"  # the reason of an email an operator sends, numbered per template
 # DUN-1: the trigger whose run is the day an order entered the worklist (the playbook's
 # `settings.bonus.entered_by` may name another)
+
+
+# --- what the playbook's plug-in checks (MESSAGE_GUARDS) ----------------------------------
+
+
+@dataclass(frozen=True)
+class MessageGuard:
+    """What a playbook's plug-in checks before its project's emails are queued, registered
+    at `plugins.MESSAGE_GUARDS`; each returns the violations, none to allow, and either may
+    be left out:
+
+    - `operator_email(order, *, now)`: before an email an operator sends (DUN-7: today's
+      calls and a comment after them first);
+    - `bonus_offer(order, *, percent, now)`: an offer of `percent` % that names one of the
+      project's percentages (DUN-1/2: the one the order's week of work allows)."""
+
+    operator_email: Callable[..., list[Violation]] | None = None
+    bonus_offer: Callable[..., list[Violation]] | None = None
+
+
+def _guards(order: Order) -> list[MessageGuard]:
+    """The guards of the order's project's playbook (none for a playbook without any)."""
+    return plugins.for_playbook(plugins.MESSAGE_GUARDS, playbook_def(order.project.playbook))
 
 
 # --- the outbox (rows written by outbox_services) ------------------------------------------
@@ -79,7 +105,12 @@ def _checked(
             uses_bonus=True, bonus_percent=bonus, allowed=allowed, rule=rule
         )
         if not problems and bonus is not None:
-            problems = check_bonus_allowed(order, percent=bonus, now=now)
+            problems = [
+                problem
+                for guard in _guards(order)
+                if guard.bonus_offer is not None
+                for problem in guard.bonus_offer(order, percent=bonus, now=now)
+            ]
         found += problems
     else:
         bonus = None
@@ -142,9 +173,7 @@ def message_queue(
     if not created:
         return message, False
     _record_queued(message, order=order, actor=actor, now=now, line=timeline_line)
-    from dozvon.messaging.tasks import send_message
-
-    send_message.enqueue(message.pk)  # the task row commits (or not) with the message
+    OUTBOX.enqueue(message.pk)  # the task row commits (or not) with the message
     return message, True
 
 
@@ -189,8 +218,14 @@ def message_send_now(
     waiting = manual.filter(state=MessageState.QUEUED, bonus_percent=bonus_percent)
     if (found := waiting.order_by("-id").first()) is not None:
         return found, False
-    # DUN-7: the calls and a comment come first; refused with every other reason at once
-    contact = check_contact_allowed(order, now=now)
+    # the playbook's guards first (DUN-7: the calls and a comment); refused with every other
+    # reason at once
+    contact = [
+        problem
+        for guard in _guards(order)
+        if guard.operator_email is not None
+        for problem in guard.operator_email(order, now=now)
+    ]
     try:
         queued = message_queue(
             order=order,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
+from dozvon.core.http_errors import domain_errors
 from dozvon.messaging import selectors
 from dozvon.messaging.models import MessageState
 from dozvon.messaging.rules import retry_problems
@@ -25,7 +26,6 @@ from dozvon.messaging.services import message_retry
 from dozvon.orders.history import person_name
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can, is_supervising, project_for, projects_for
-from dozvon.web.errors import domain_errors
 from dozvon.webhooks.services import delivery_retry
 
 EMAILS, WEBHOOKS = "emails", "webhooks"

@@ -9,10 +9,11 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from dozvon.core.demo_people import _user
 from dozvon.offers.models import Campaign, Eligibility, OffersSettings
+from dozvon.offers.selectors import offers_for_number
 from dozvon.offers.services import (
     adjustment_create,
     campaigns_load,
@@ -23,7 +24,6 @@ from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
 
 SLUG = "telecom-demo"
-PASSWORD = "demo"
 NUMBERS = 10_000
 
 CAMPAIGNS = [
@@ -77,15 +77,6 @@ LOST_REASONS = [
     "Звонил ребёнок",
     "Абонент торопился, просил перезвонить",
 ]
-
-
-def _user(username: str, **extra):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(username=username, defaults=extra)
-    if created:
-        user.set_password(PASSWORD)
-        user.save()
-    return user
 
 
 def _campaign_rows(today: date) -> list[dict]:
@@ -165,7 +156,6 @@ def build_telecom_demo(*, now: datetime, seed: int = 7, numbers: int = NUMBERS) 
 
 
 def _day_of_interactions(project, phones, first_line, second_line, supervisor, rng, day, now):
-    from dozvon.offers.selectors import offers_for_number
 
     zone = ZoneInfo(project.time_zone)
     start = datetime.combine(day, time(9, 0), tzinfo=zone)

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations, violation
-from dozvon.customers.services import phone_key
+from dozvon.customers.rules import phone_key
 from dozvon.interactions.models import Interaction
 from dozvon.interactions.selectors import operator_line
 from dozvon.offers import rules

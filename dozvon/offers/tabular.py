@@ -1,7 +1,7 @@
 """Reading a supervisor's XLSX or CSV of campaigns or eligibility into the rows the load
 services take. The first row names the columns (English keys or the Russian headers a
 telecom's lists use); cells stay as they are (dates, numbers), the rules parse them.
-The file is read through `core/tabular.py`'s checked readers: an XLSX that unpacks too
+The file is read by `core/tabular.py`'s one upload reader: an XLSX that unpacks too
 large, too many lines or columns, a cell too long or holding control characters is
 refused with a short message, before it costs a worker its memory. No ORM here."""
 
@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext_noop as N_
 
-from dozvon.core.tabular import TableRefused, checked_lines, csv_lines, xlsx_lines
+from dozvon.core.tabular import TableRefused, upload_lines
 
 MAX_ROWS = 20_000
 
@@ -102,21 +102,11 @@ def _rows(lines: Iterable[list[Any]], kind: str) -> list[tuple[int, dict[str, An
 
 
 def read_table(data: BinaryIO, *, filename: str, kind: str) -> list[tuple[int, dict[str, Any]]]:
-    """The rows of an uploaded .xlsx or .csv (UTF-8, with or without a BOM; `;` or `,`)."""
+    """The rows of an uploaded .xlsx or .csv, read by `core.tabular.upload_lines` as
+    every upload is (UTF-8 with or without a BOM, or Windows-1251; `;` or `,`)."""
     if kind not in HEADERS:
         raise TableError(N_("Unknown kind of list."))
-    name = filename.lower()
     try:
-        if name.endswith(".xlsx"):
-            return _rows(checked_lines(xlsx_lines(data)), kind)
-        if name.endswith(".csv"):
-            try:
-                text = data.read().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise TableError(N_("Save the CSV as UTF-8.")) from exc
-            sample = text[:4096]
-            delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-            return _rows(checked_lines(csv_lines(text, delimiter)), kind)
+        return _rows(upload_lines(data, filename), kind)
     except TableRefused as exc:
         raise TableError.of(exc) from exc
-    raise TableError(N_("Upload an .xlsx or .csv file."))

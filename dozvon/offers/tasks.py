@@ -1,16 +1,16 @@
 """Background work of NBO on the `dozvon worker`: every REPORT_EVERY, yesterday's numbers
 with an excluded offer (NBO-4) are queued for each project's responsible person (once per
-project and day: a second run finds the queued email). Like the other periodic tasks it
-schedules its own next run; starting a worker starts the chain."""
+project and day: a second run finds the queued email). A periodic task
+(dozvon.core.periodic) like the engine's: it schedules its own next run, and starting a
+worker starts the chain (registered at the PERIODIC extension point by the plug-in's
+`register()`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-
 from dozvon.core import clock
+from dozvon.core.periodic import periodic
 from dozvon.offers.selectors import offers_enabled
 from dozvon.offers.services.notify import excluded_report_queue
 from dozvon.projects.models import Project
@@ -30,20 +30,10 @@ def queue_excluded_reports(*, now: datetime) -> int:
     return queued
 
 
-@task()
+@periodic(every=REPORT_EVERY)
 def send_excluded_reports() -> int:
-    schedule_excluded_reports(at=timezone.now() + REPORT_EVERY)
+    """Queue yesterday's excluded numbers report of every project that makes offers."""
     return queue_excluded_reports(now=clock.now())
 
 
-def schedule_excluded_reports(*, at: datetime | None = None) -> bool:
-    """Enqueue the next run (now when `at` is None) unless one is already waiting."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=send_excluded_reports.module_path, status=TaskResultStatus.READY
-    )
-    if waiting.exists():
-        return False
-    (send_excluded_reports.using(run_after=at) if at else send_excluded_reports).enqueue()
-    return True
+schedule_excluded_reports = send_excluded_reports.schedule  # the worker's start: one chain

@@ -3,7 +3,7 @@ eligibility (XLSX/CSV, every refused row named), the realized offers KPI against
 target (NBO-5), the responsible person's daily list of excluded numbers (NBO-4), a
 number's offer archive where a NO or THINK becomes YES (NBO-2), and an interaction's
 offers with its balance adjustments (NBO-6). The inbound desk shows a number's offers
-through `desk_offers` and `offers/_desk_offers.html`.
+through the desk block of `offers/desk.py` (`desk_offers`, `offers/_desk_offers.html`).
 
 Views parse input, call one service or selector, and render; no rule lives here."""
 
@@ -24,8 +24,9 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.core.http_errors import domain_errors
 from dozvon.core.phones import format_phone
-from dozvon.customers.services import phone_key
+from dozvon.customers.rules import phone_key
 from dozvon.interactions.selectors import interaction_get
 from dozvon.offers import rules
 from dozvon.offers import selectors as sel
@@ -50,14 +51,13 @@ from dozvon.projects.access import (
     projects_for,
 )
 from dozvon.projects.models import Role
-from dozvon.web.errors import domain_errors
 
 MAX_UPLOAD = 20 * 1024 * 1024
 SESSION_SEND_ERRORS = "dozvon_nbo_excluded_send_errors"
 SHOWN_ERRORS = 100
 
 
-def _project(request, slug: str):
+def project_or_404(request, slug: str):
     try:
         project = project_for(request.user, slug)
     except NotFound as exc:
@@ -96,7 +96,7 @@ def _errors_by_field(exc: RuleViolations) -> dict[str, list[str]]:
 @login_required
 @domain_errors
 def campaigns(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, READ)
     today = sel.today_of(project)
     rows = [
@@ -123,7 +123,7 @@ def _row_errors(exc: RuleViolations, numbers: list[int]) -> list[dict[str, Any]]
 @domain_errors
 def load(request, slug):
     """NBO-1: a supervisor uploads campaigns or eligibility; all or nothing."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, SUPERVISE)
     context = _context(request, project, kind=request.POST.get("kind", "eligibility"))
     if request.method == "POST":
@@ -164,7 +164,7 @@ def load(request, slug):
 @login_required
 @domain_errors
 def kpi(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, SUPERVISE)
     today = sel.today_of(project)
     end = _day(request.GET.get("to"), today)
@@ -197,7 +197,7 @@ def kpi(request, slug):
 @login_required
 @domain_errors
 def excluded(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     if not sel.may_see_excluded(request.user, project):
         raise PermissionDenied
     day = _day(request.GET.get("day"), sel.today_of(project))
@@ -225,7 +225,7 @@ def excluded(request, slug):
 @require_POST
 def excluded_send(request, slug):
     """NBO-4: the supervisor emails the list of the chosen day to the responsible person."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     day = rules.as_date(request.POST.get("day", "")[:20])
     back = reverse("offers:excluded", args=[project.slug])
     if day is None or not (date(2000, 1, 1) <= day <= date(2099, 12, 31)):
@@ -268,7 +268,7 @@ def _may_tick(user, project) -> bool:
 @login_required
 @domain_errors
 def archive(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, READ)
     phone = (request.GET.get("phone") or "").strip()[:64]
     responses = list(sel.number_archive(project=project, phone=phone, actor=request.user)[:100])
@@ -301,7 +301,7 @@ def _back(request, default: str) -> str:
 @domain_errors
 def archive_yes(request, slug):
     """NBO-2: the customer who refused or was thinking agrees: tick YES."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, WORK)
     try:
         interaction_id = int(request.POST.get("interaction", ""))
@@ -336,7 +336,7 @@ def archive_yes(request, slug):
 @login_required
 @domain_errors
 def interaction(request, slug, interaction_id):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     found = interaction_get(interaction_id=interaction_id, actor=request.user)
     if found.project_id != project.pk:
         raise Http404
@@ -377,7 +377,7 @@ def _interaction_page(request, project, found, *, form=None, errors=None, status
 @domain_errors
 def adjustment_add(request, slug, interaction_id):
     """NBO-6: a balance adjustment from the interaction's page."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     found = interaction_get(interaction_id=interaction_id, actor=request.user)
     if found.project_id != project.pk:
         raise Http404
@@ -410,37 +410,3 @@ def adjustment_add(request, slug, interaction_id):
     response = redirect("offers:interaction", slug=slug, interaction_id=found.pk)
     response.status_code = 303
     return response
-
-
-# --- the inbound desk's block -------------------------------------------------------------
-
-
-def desk_offers(*, project, phone: str, user) -> dict[str, Any] | None:
-    """What the desk shows of the caller's number (None for a project without offers):
-    its offers by priority with their scripts, the excluded ones with why (NBO-1, NBO-4),
-    or nothing for a second-line operator (NBO-3)."""
-    if not sel.offers_enabled(project) or not phone:
-        return None
-    number = sel.offers_for_number(
-        project=project, phone=phone, today=sel.today_of(project), actor=user
-    )
-    return {
-        "may_offer": sel.may_offer(user, project),
-        "eligible": number.eligible,
-        "excluded": number.excluded,
-        "responses": Response.choices,
-        "archive_url": reverse("offers:archive", args=[project.slug])
-        + f"?phone={phone_key(phone)}",
-    }
-
-
-def offers_from_post(post) -> tuple[list[dict[str, str]], str | None]:
-    """The desk form's offers (`offer_<code>` = yes/no/think, empty: not voiced) and the
-    lost-sale reason, as `offers_record` takes them."""
-    offers = [
-        {"offer": key.removeprefix("offer_")[:40], "response": value[:8]}
-        for key, value in post.items()
-        if key.startswith("offer_") and value
-    ]
-    reason = (post.get("lost_reason") or "").strip()[: rules.REASON_MAX + 1]
-    return offers, reason or None

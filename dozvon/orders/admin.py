@@ -95,10 +95,19 @@ class OrderAdmin(ReadOnlyAdmin):
     )
     list_filter = ("project", StatusGroupFilter, StatusFilter)
     # the automation's own bookkeeping is not for people; codes are shown by their names
-    exclude = ("extra", "status", "status_group", "problem", "payment_method", "payment_status")
+    exclude = (
+        "extra",
+        "status",
+        "status_group",
+        "problem",
+        "payment_method",
+        "payment_status",
+        "bucket",
+    )
     readonly_fields = (
         "status_name",
         "group_name",
+        "bucket_name",
         "problem_name",
         "payment_method_name",
         "payment_status_name",
@@ -119,6 +128,16 @@ class OrderAdmin(ReadOnlyAdmin):
     def group_name(self, order):
         names = playbook_def(order.project.playbook).groups.get(order.status_group)
         return names.get(get_language()) if names else order.status_group
+
+    @admin.display(description=_("queue bucket"))
+    def bucket_name(self, order):
+        """Where the order waits, as the tabs that show that bucket are named (a code such
+        as `unreached` is the playbook's, not a word for people)."""
+        if not order.bucket:
+            return "—"
+        lang = get_language()
+        queues = playbook_def(order.project.playbook).queues
+        return ", ".join(q.names.get(lang) for q in queues if q.bucket == order.bucket) or "—"
 
     @admin.display(description=_("payment method"))
     def payment_method_name(self, order):

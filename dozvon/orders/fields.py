@@ -1,18 +1,27 @@
 """Fields an operator or a partner can set, declared once (issue 11, STYLE 9): type,
 limits that fit the column, label (an English message id, translated at the edge), widget
-kind, who may write it and where it is stored. The API schemas (`api/schemas.py`), the
-workspace forms (`web/forms.py`, `web/views.py`), the serializers (`api/serializers.py`),
-the outcome fields of the playbook engine and the edit services are derived from this.
+kind, who may write it and where it is stored. The API schemas (`httpkit/api_schemas.py`),
+the workspace forms (`web/forms.py`, `web/card_context.py`), the serializers
+(`httpkit/api_serializers.py`), the outcome fields of the playbook engine and the edit
+services are derived from this.
+
+A playbook's plug-in may declare inputs of its own results (issue 26: a day, a place the
+customer names) with `register_outcome_field`, from its `register()` (its AppConfig's
+`ready()`). They are declared like the engine's and reach the same consumers, which
+therefore read the declarations when they use them (`BY_NAME`, `declared`,
+`outcome_inputs`), never from a copy taken when a module was imported: the models import
+this module while the apps load, before any plug-in registered anything.
 
 Pure: no Django imports, so the playbook definition can use it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from dozvon.core import limits
+from dozvon.core.errors import register_field_labels
 
 
 def N_(message: str) -> str:
@@ -66,6 +75,9 @@ class FieldDecl:
     outcome: bool = False  # an outcome may require, forbid or carry it
     edit: bool = True  # an edit (PATCH, the card) may set it
     help: str = ""
+    # the app label of the plug-in that declared it (`register_outcome_field`); "" for the
+    # engine's own fields. Only the results of that plug-in's playbooks take it.
+    plugin: str = ""
 
 
 # Every part an address may have; a playbook names the ones its operators fill
@@ -182,25 +194,71 @@ FIELDS: tuple[FieldDecl, ...] = (
     FieldDecl("days", Kind.INTEGER, N_("Postpone for, days"), Store.OUTCOME, 3),
     FieldDecl("promised_on", Kind.DATE, N_("Promised to pay on"), Store.OUTCOME),
 )
+# Every declared field by name: the engine's (FIELDS) and the ones plug-ins registered
+# (`register_outcome_field`). Read it when it is used, not at import.
 BY_NAME: dict[str, FieldDecl] = {f.name: f for f in FIELDS}
+# What every result takes by name, besides the inputs `outcome_inputs` lists.
+RESULT_BASICS = frozenset({"problem", "comment", "callback_at"})
+
+
+def register_outcome_field(plugin: str, decl: FieldDecl) -> FieldDecl:
+    """Declare an input of a plug-in's results (its AppConfig's `ready()`, through its
+    `register()`; idempotent, `ready()` may run twice): its playbooks' outcomes may then
+    require, forbid or offer it, the API's outcome body and the card's result forms take
+    it, the outcome's checks read it from their context's values and the history shows it
+    by its label. Only a result's input (`Store.OUTCOME`): an order or customer field is
+    a column of the engine's, and a plug-in keeps its own facts in its own models. A name
+    another plug-in or the engine declared is refused (ValueError)."""
+    if not plugin:
+        raise ValueError("a plug-in label is required")
+    if decl.store != Store.OUTCOME:
+        raise ValueError(f"{decl.name}: a plug-in declares inputs of its results only")
+    known = BY_NAME.get(decl.name)
+    if known is not None and known.plugin != plugin:
+        raise ValueError(f"field {decl.name!r} is declared already")
+    mine = replace(decl, plugin=plugin)
+    BY_NAME[decl.name] = mine
+    # X-7: a refusal names the field by its label ("Поле «…» обязательно")
+    register_field_labels({mine.name: mine.label})
+    return mine
 
 
 def declared(store: Store, *, outcome: bool | None = None, edit: bool | None = None):
     """The declarations stored on `store`, optionally only those an outcome or an edit sets."""
     return tuple(
         f
-        for f in FIELDS
+        for f in BY_NAME.values()
         if f.store == store
         and (outcome is None or f.outcome == outcome)
         and (edit is None or f.edit == edit)
     )
 
 
-# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7).
+def outcome_inputs(plugin: str | None = None) -> tuple[FieldDecl, ...]:
+    """A result's own inputs besides problem, comment and callback time: the engine's
+    (DUN-5: reason, days, promised date) and the plug-ins' — with `plugin` given, the
+    engine's and that plug-in's only ("" for a playbook the engine alone runs)."""
+    return tuple(
+        f
+        for f in declared(Store.OUTCOME)
+        if f.name not in RESULT_BASICS and (plugin is None or f.plugin in ("", plugin))
+    )
+
+
+def outcome_input_names(plugin: str | None = None) -> frozenset[str]:
+    return frozenset(f.name for f in outcome_inputs(plugin))
+
+
+def outcome_field_names(plugin: str | None = None) -> frozenset[str]:
+    """Every field an outcome may require, forbid or offer: the order fields it carries,
+    its basic inputs and its own (`outcome_inputs`)."""
+    return frozenset({*OUTCOME_ORDER_FIELDS, *RESULT_BASICS, *outcome_input_names(plugin)})
+
+
+# The engine's columns (no plug-in adds one, so these are known when the module loads):
+# order fields an outcome may carry and write (SHOP-1…3, SHOP-7) …
 OUTCOME_ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_O, outcome=True))
-# A result's own inputs (problem, comment, callback time; DUN-5's reason, days, date).
-OUTCOME_INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.store == Store.OUTCOME)
-# Order and customer fields an edit may set.
+# … order and customer fields an edit may set.
 EDIT_ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_O, edit=True))
 CUSTOMER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_C, edit=True))
 

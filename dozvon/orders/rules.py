@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dozvon.core.errors import Violation, violation
+from dozvon.core.errors import N_, Violation, violation
 from dozvon.core.limits import MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY
 from dozvon.core.money import format_money, line_total, money
 from dozvon.orders.fields import BY_NAME, writable_by
@@ -189,8 +189,8 @@ def check_writers(values, *, role: str | None, prefix: str = "") -> list[Violati
     return found
 
 
-_DEFAULT = "Your role may not change this field."
+_DEFAULT = N_("Your role may not change this field.")
 WRITER_MESSAGES = {
-    "vip": "Only a supervisor may mark a VIP.",
-    "delivery_window_approved": "Only the delivery department may approve a short window.",
+    "vip": N_("Only a supervisor may mark a VIP."),
+    "delivery_window_approved": N_("Only the delivery department may approve a short window."),
 }

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from dozvon.core import limits
+from dozvon.core import limits, numbers
 from dozvon.core.errors import Violation, violation
 
 REFERENCE = 100  # the partner's payment reference (bank transaction id), as stored
@@ -32,7 +32,6 @@ KPI_RULE = "DUN-9"  # payments after calls
 CONFIRM_OUTCOME = "paid"
 # partners' clocks drift: a payment time this far ahead of ours is still "now"
 CLOCK_SKEW = timedelta(minutes=5)
-SHARE_PLACES = Decimal("0.0001")
 
 
 def normal_reference(reference: str | None) -> str:
@@ -168,6 +167,4 @@ def paid_share(payments: int, worked_orders: int) -> Decimal:
     Payments of a day may follow work of earlier days, so on a day with more payments
     than orders worked the ratio would exceed 1; the share is capped at 1 (every order
     worked that day "paid"), the count of payments stays as it is."""
-    if worked_orders <= 0:
-        return Decimal(0).quantize(SHARE_PLACES)
-    return min(Decimal(1), Decimal(payments) / Decimal(worked_orders)).quantize(SHARE_PLACES)
+    return numbers.share(min(payments, worked_orders), worked_orders, empty=numbers.ZERO_SHARE)

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop as N_
 
 from dozvon.core.errors import DomainError, RuleViolations, Violation, violation
-from dozvon.core.money import display_money, money
+from dozvon.core.money import display_money, format_money, money
 from dozvon.orders.models import Order
 from dozvon.orders.services.base import apply_route, bump_version, lock_order
 from dozvon.orders.services.events import Event, Line, record
@@ -291,7 +291,7 @@ def _record_paid(
         lines=lines,
         changes={
             **data,
-            "amount": str(payment.amount),
+            "amount": format_money(payment.amount),
             "currency": payment.currency,
             "status": [payment.status_before, new.code],
         },

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from dozvon.audit.admin import ReadOnlyAdmin
+from dozvon.audit.admin import ReadOnlyAdmin, register_code_names
 from dozvon.playbooks import models as m
 from dozvon.projects.models import Role
 
@@ -26,7 +26,8 @@ FIELDS = {
     "days": _("days"),
     "promised_on": _("promised payment date"),
 }
-# What each check of `playbooks/rules.py` (and `dun_checks.py`) requires, in words
+# What each check requires, in words: `playbooks/rules.py`'s and the plug-ins' (e.g.
+# `dunning/checks.py`)
 CHECKS = {
     "requires_call_made": _("a call was made"),
     "requires_failed_call": _("a call was not answered"),
@@ -135,6 +136,19 @@ def playbook_tables(playbook: m.Playbook) -> dict:
             for q in queues.order_by("position")
         ],
     }
+
+
+@register_code_names
+def playbook_code_names(project) -> dict[str, str]:
+    """The audit log's changes in words (issue 24 item 6): the codes of the project's
+    playbook (statuses, problems, outcomes, queues) → names."""
+    names: dict[str, str] = {}
+    if project.playbook_id is None:
+        return names
+    for model in (m.Queue, m.Problem, m.Outcome, m.Status):  # a status wins over a namesake
+        for item in model.objects.filter(playbook_id=project.playbook_id):
+            names[item.code] = item.name
+    return names
 
 
 @admin.register(m.Playbook)

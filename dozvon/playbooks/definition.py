@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from dozvon.orders.fields import OUTCOME_INPUT_FIELDS, OUTCOME_ORDER_FIELDS
+from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, outcome_field_names
 from dozvon.playbooks import rules as R
 from dozvon.playbooks.automation_def import EffectDef, TriggerDef, parse_effects, parse_triggers
 
@@ -18,8 +18,6 @@ LANGS = ("ru", "uk", "en")
 
 # Order fields an outcome may carry and write (SHOP-1…3, SHOP-7), declared in orders.fields.
 ORDER_FIELDS = OUTCOME_ORDER_FIELDS
-# Fields an outcome may require, forbid or offer: its own input and the order fields.
-OUTCOME_FIELDS = frozenset({*OUTCOME_ORDER_FIELDS, *OUTCOME_INPUT_FIELDS})
 TAKE_ORDERS = frozenset({"oldest_first", "list"})
 # A tab's arrival days (`created`) as [since, until) in days before today's local date,
 # None for open; "any" has no bounds. created_day below names a day the same way.
@@ -31,6 +29,16 @@ CREATED_DAYS: dict[str, tuple[int | None, int | None]] = {
 }
 CREATED = frozenset({"any", *CREATED_DAYS})
 ROLES = frozenset({"operator", "supervisor", "delivery"})
+
+
+def __getattr__(name: str) -> Any:
+    """`OUTCOME_FIELDS`: every field an outcome of any playbook may require, forbid or
+    offer — read when asked for, as plug-ins add their results' inputs in their `ready()`
+    (`orders.fields.register_outcome_field`), after this module was imported. A playbook
+    file may cite the engine's fields and its own plug-in's (`outcome_field_names`)."""
+    if name == "OUTCOME_FIELDS":
+        return outcome_field_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PlaybookError(ValueError):
@@ -145,6 +153,9 @@ class PlaybookDef:
     queues: tuple[QueueDef, ...]
     settings: Mapping[str, Any] = field(default_factory=dict)
     triggers: tuple[TriggerDef, ...] = ()  # run by the worker (automation_def)
+    # the app label of the plug-in that supplies this playbook's own parts (its card
+    # panels, reports, checks…: dozvon.core.plugins); "" for a playbook the engine runs
+    plugin: str = ""
 
     def form_fields(self, outcome: OutcomeDef) -> tuple[str, ...]:
         """The fields the operator fills for this outcome: problem (when it has problems),
@@ -233,8 +244,10 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
     queues = tuple(_parse_queue(q, problems) for q in data.get("queues", []))
     buckets = {q.bucket for q in queues}
     outcomes: dict[str, OutcomeDef] = {}
+    # the fields its outcomes may cite: the engine's and its own plug-in's (issue 26)
+    known_fields = outcome_field_names(str(data.get("plugin", "")))
     for o in data.get("outcomes", []):
-        outcome = _parse_outcome(o, problems)
+        outcome = _parse_outcome(o, problems, known_fields)
         if outcome.status not in statuses:
             problems.append(f"outcome {outcome.code}: unknown status {outcome.status!r}")
         for p in outcome.problems:
@@ -287,6 +300,7 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
         queues=queues,
         settings=settings,
         triggers=triggers,
+        plugin=str(data.get("plugin", "")),
     )
 
 
@@ -316,14 +330,16 @@ def _parse_queue(q: Mapping[str, Any], problems: list[str]) -> QueueDef:
     return queue
 
 
-def _parse_outcome(o: Mapping[str, Any], problems: list[str]) -> OutcomeDef:
+def _parse_outcome(
+    o: Mapping[str, Any], problems: list[str], known_fields: frozenset[str]
+) -> OutcomeDef:
     code = o.get("code", "?")
     rule_id = o.get("rule", "")
     if not rule_id:
         problems.append(f"outcome {code}: rule (SPEC ID) is missing")
     for key in ("requires", "forbids", "optional"):
         for name in o.get(key, []):
-            if name not in OUTCOME_FIELDS:
+            if name not in known_fields:
                 problems.append(f"outcome {code}: unknown field {name!r} in {key}")
     checks = []
     for c in o.get("checks", []):

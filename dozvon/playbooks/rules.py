@@ -50,6 +50,10 @@ class OutcomeContext:
     last_comment_at: datetime | None = None  # the latest operator comment before this save
     marks: frozenset[str] = frozenset()  # the order's marks (automation `mark`), DUN-5/8
     customer_email: str = ""  # where an email would go (DUN-8: "emails only")
+    # what the playbook's plug-in knows of the order that the engine does not (issue 26),
+    # loaded by the outcome's checks' fact loaders (`register_check(..., facts=)`); read
+    # by the plug-in's own checks, by the names its loader gives them
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def problem(self) -> str:
@@ -85,8 +89,16 @@ def rule(fn: RuleFn) -> RuleFn:
 
 
 # Facts the service loads only for outcomes with a check that reads them (a query that
-# other outcomes do not pay for): check name → fact names.
-ON_DEMAND: dict[str, frozenset[str]] = {"calling_discipline": frozenset({"last_comment_at"})}
+# other outcomes do not pay for): check name → fact names (a plug-in's check declares
+# its own through `register_check`).
+ON_DEMAND: dict[str, frozenset[str]] = {}
+
+# A plug-in's facts about an order (issue 26: what its own models keep), loaded by the
+# outcome service for an outcome citing one of its checks: the locked order → a mapping
+# of plain values, put in `OutcomeContext.facts`.
+FactLoader = Callable[[Any], Mapping[str, Any]]
+# check name → the loader of the facts it reads (`register_check(..., facts=)`)
+FACT_LOADERS: dict[str, FactLoader] = {}
 
 
 def is_blank(value: Any) -> bool:
@@ -373,7 +385,10 @@ def required_choice(
     return value_in(ctx, rule_id=rule_id, field=field, allowed=allowed)
 
 
-# --- DUN (the pure rules are dozvon.dunning.rules; bounds come from the file) -------------
+# --- what a playbook plug-in adds (dozvon.core.plugins) -----------------------------------
+# The engine imports no plug-in: a plug-in's `register()` (its AppConfig.ready()) puts its
+# named checks here, so a playbook file may cite them (DUN: dozvon.dunning.checks). A
+# file citing a check nobody registered is refused when it is parsed ("unknown check").
 
 
 @dataclass(frozen=True)
@@ -389,7 +404,49 @@ class Plan:
 # a function of the same parameters returning a `Plan` (engine.plan).
 PLANNERS: dict[str, Callable[..., Plan]] = {}
 
+# Rules over every operator comment (X-6) that a plug-in supplies, each turned on by its
+# key in the playbook's `[settings.comments]` (DUN-6: `language`): key → a function
+# `(conf, text, *, field) -> list[Violation]` of that table, the text and the input's name.
+COMMENT_RULES: dict[str, Callable[..., list[Violation]]] = {}
 
-# The DUN checks live in dun_checks; importing it registers them in REGISTRY and
-# PLANNERS (it imports this module, so the import sits after both are defined).
-from dozvon.playbooks import dun_checks  # noqa: E402, F401
+
+def register_check(
+    name: str,
+    fn: RuleFn,
+    *,
+    planner: Callable[..., Plan] | None = None,
+    on_demand: Iterable[str] = (),
+    facts: FactLoader | None = None,
+) -> None:
+    """A plug-in's named check (idempotent: `ready()` may run twice): `fn` as `rule`
+    registers one, its `planner` (PLANNERS), the engine's facts it reads on demand
+    (ON_DEMAND) and the loader of the plug-in's own facts it reads (`facts`: called by
+    the outcome service with the locked order, its mapping given as `ctx.facts`; the
+    loaders of an outcome's checks are each called once, their mappings merged)."""
+    REGISTRY[name] = fn
+    if planner is not None:
+        PLANNERS[name] = planner
+    if on_demand:
+        ON_DEMAND[name] = frozenset(on_demand)
+    if facts is not None:
+        FACT_LOADERS[name] = facts
+
+
+def register_comment_rule(key: str, fn: Callable[..., list[Violation]]) -> None:
+    """A plug-in's rule over every comment, on for a playbook whose `[settings.comments]`
+    has `key` (idempotent)."""
+    COMMENT_RULES[key] = fn
+
+
+def check_comment_text(
+    settings: Mapping[str, Any], text: str | None, *, field: str
+) -> list[Violation]:
+    """The playbook's rules over every operator comment (`[settings.comments]`, DUN-6: in
+    Russian), for the comment service; no rule, nothing refused."""
+    conf = settings.get("comments") or {}
+    return [
+        found
+        for key, check in COMMENT_RULES.items()
+        if key in conf
+        for found in check(conf, text, field=field)
+    ]

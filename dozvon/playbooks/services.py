@@ -10,14 +10,18 @@ from pathlib import Path
 from django.db import transaction
 
 from dozvon.audit.services import audit_record
+from dozvon.core import plugins
 from dozvon.playbooks import models as m
 from dozvon.playbooks.definition import Check, PlaybookDef, parse_playbook
 
-PLAYBOOK_DIR = Path(__file__).resolve().parent
+PLAYBOOK_DIR = Path(__file__).resolve().parent  # the engine's own playbooks (COD, SHOP)
 
 
 def playbook_files() -> list[Path]:
-    return sorted(PLAYBOOK_DIR.glob("*.toml"))
+    """The engine's playbook files and those the plug-ins register (`PLAYBOOK_FILES`)."""
+    return sorted(PLAYBOOK_DIR.glob("*.toml")) + sorted(
+        Path(f) for f in plugins.items(plugins.PLAYBOOK_FILES)
+    )
 
 
 def _names(n) -> dict[str, str]:

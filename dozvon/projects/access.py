@@ -11,9 +11,12 @@ the integration role, and may do only what its scopes allow.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from dozvon.accounts.models import TOKEN_SCOPES_ATTR, TokenScope
+from dozvon.core import plugins
 from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import Forbidden, NotFound
 from dozvon.projects.models import Membership, Project, Role
@@ -54,6 +57,32 @@ SCOPE_ACTIONS: dict[str, frozenset[str]] = {
     TokenScope.ADJUSTMENTS: frozenset({ADJUSTMENTS}),
     TokenScope.OFFERS: frozenset({OFFERS}),
 }
+
+
+@dataclass(frozen=True)
+class PluginScope:
+    """A token scope a playbook plug-in adds (registered at `plugins.SCOPES` under the
+    scope's name): the action it allows, and the roles that may do that action."""
+
+    action: str
+    roles: frozenset[str]
+
+
+def scope_actions(scope: str) -> frozenset[str]:
+    if scope in SCOPE_ACTIONS:
+        return SCOPE_ACTIONS[scope]
+    return frozenset(
+        ext.item.action for ext in plugins.extensions(plugins.SCOPES) if ext.name == scope
+    )
+
+
+def action_roles(action: str) -> frozenset[str]:
+    if action in ACTION_ROLES:
+        return ACTION_ROLES[action]
+    found = [e.item.roles for e in plugins.extensions(plugins.SCOPES) if e.item.action == action]
+    if not found:
+        raise KeyError(action)  # a typo in a service, never a user's input
+    return frozenset().union(*found)
 
 
 def token_scopes(user) -> dict[int, frozenset[str]] | None:
@@ -113,8 +142,8 @@ def role_of(user, project: Project) -> str | None:
 def may(user, project: Project, role: str, action: str) -> bool:
     scopes = token_scopes(user)
     if scopes is not None:
-        return any(action in SCOPE_ACTIONS.get(s, ()) for s in scopes.get(project.pk, ()))
-    return role == "admin" or role in ACTION_ROLES[action]
+        return any(action in scope_actions(s) for s in scopes.get(project.pk, ()))
+    return role == "admin" or role in action_roles(action)
 
 
 def ensure_can(user, project: Project, action: str) -> str:

@@ -266,8 +266,6 @@ def _take_in_one_statement(*, project, queue: QueueDef, actor, now: datetime) ->
                 row = cursor.fetchone()
         else:
             row = _take_in_one_message(lock[1], sql, params)
-    if connection.queries_logged:  # psycopg's own cursor bypasses Django's log
-        connection.queries_log.extend({"sql": q, "time": "0"} for q in ("LOCK", sql))
     if row is None:
         return None
     # the columns come in the model's field order (_TAKE_SQL); converted as the ORM does

@@ -3,12 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
+    """The X-11 registry's built-in reports register when first asked for
+    (`registry._load_builtin`); the playbooks' own (DUN-9, NBO-5, SUB-6) are registered by
+    their plug-ins' `register()` (dozvon/<plugin>/plugin.py), never imported here."""
+
     name = "dozvon.reports"
     label = "reports"
     verbose_name = _("Reports")
-
-    def ready(self):
-        # the playbooks' reports (DUN-9, NBO-5, SUB-6) next to the built-in ones
-        from dozvon.reports.playbook_reports import register_playbook_reports
-
-        register_playbook_reports()

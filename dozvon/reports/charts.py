@@ -12,6 +12,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from dozvon.core.numbers import grouped, percent
+
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#999999", "#000000")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4", "3 6")
 
@@ -23,11 +25,13 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 62
 
 
 def _fmt_int(v: float) -> str:
-    return f"{v:,.0f}".replace(",", "\u202f")
+    """A count as the screen reads it: "1 490" (`core.numbers.grouped`)."""
+    return grouped(round(v))
 
 
 def fmt_percent(v: float) -> str:
-    return f"{v * 100:.0f}\u00a0%"
+    """A share as a whole percentage, rounded as every share is: "67 %"."""
+    return f"{percent(v, 0)}\u00a0%"
 
 
 def _scale(value: float, *, whole: bool = True) -> tuple[float, list[float]]:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import StreamingHttpResponse
 from django.utils.formats import date_format, number_format
 
-from dozvon.core import tabular
-from dozvon.core.money import money
+from dozvon.core import numbers, tabular
+from dozvon.core.money import format_money, money
 from dozvon.reports.registry import (
     DATE,
     DATETIME,
@@ -47,7 +46,7 @@ def json_value(column: Column, value: Any, tz: str | None = None) -> Any:
     if kind in (INT, DURATION):
         return int(value)
     if kind == DECIMAL:
-        return f"{money(value):.2f}"
+        return format_money(value)
     if kind == PERCENT:
         return float(value)
     if kind == DATE:
@@ -153,8 +152,7 @@ def display(column: Column, value: Any) -> str:
     if kind == DECIMAL:
         return number_format(money(value), 2, force_grouping=True)
     if kind == PERCENT:  # rounded here: number_format cuts digits off
-        percent = (Decimal(value) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        return number_format(percent, 1) + "\u00a0%"
+        return number_format(numbers.percent(value, 1), 1) + "\u00a0%"
     if kind == DURATION:
         seconds = int(value)
         return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

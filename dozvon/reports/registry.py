@@ -12,7 +12,8 @@ hour of the day over the whole range); `operator_day` → day, operator, operato
 playbook code) is in the API and the files but not on the screen.
 
 Registering a report another module computes per day and operator is one call of
-`register_from_rows`, which sums the rows up to any grouping and recomputes the shares.
+`register_from_rows`, which sums the rows up to any grouping and recomputes the shares
+(a `capped` share counts its part only up to the whole, so it never exceeds 1).
 The lead wires these (their modules are not imported here):
 
     from dozvon.reports.registry import DECIMAL, INT, PERCENT, TEXT, Column, register_from_rows
@@ -31,6 +32,7 @@ The lead wires these (their modules are not imported here):
                  Column("share", _("Paid of worked"), PERCENT)],
         sums=("payments", "amount", "worked_orders"),
         ratios={"share": ("payments", "worked_orders")},
+        capped=("share",),  # payments may follow earlier days' work: never above 100 %
     )
 
     register_from_rows(
@@ -172,18 +174,24 @@ def register_from_rows(
     columns: Sequence[Column],
     sums: Sequence[str],
     ratios: Mapping[str, tuple[str, str]] | None = None,
+    capped: Sequence[str] = (),
     constants: Sequence[str] = (),
     extra_keys: Sequence[Column] = (),
     playbooks: tuple[str, ...] = (),
 ) -> Report:
     """A report over rows another module computes per day and operator
     (`source(project, *, start, end)` → rows with `day`, `operator`, `operator_name` and
-    the columns): summed up to the grouping, ratios recomputed from their sums."""
+    the columns): summed up to the grouping, ratios recomputed from their sums. A ratio
+    named in `capped` is the share of min(part, whole) in the whole, 0…1, as its source
+    caps its own rows (DUN-9: a day's payments may follow earlier days' work)."""
     ratios = dict(ratios or {})
+    unknown = set(capped) - set(ratios)
+    if unknown:
+        raise ValueError(f"report {name}: capped names no ratio: {sorted(unknown)}")
     extra = tuple(c.name for c in extra_keys)
 
     def compute(project, start, end, group_by):
-        return rules.regroup(
+        rows = rules.regroup(
             source(project, start=start, end=end),
             group_by=group_by,
             sums=sums,
@@ -192,6 +200,11 @@ def register_from_rows(
             labels={"operator_name": "operator"},
             extra_keys=extra,
         )
+        for row in rows:
+            for ratio in capped:
+                part, whole = ratios[ratio]
+                row[ratio] = rules.share(min(row[part], row[whole]), row[whole])
+        return rows
 
     return register(
         Report(

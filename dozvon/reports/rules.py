@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from dozvon.core.errors import Violation, violation
+from dozvon.core.money import money
+from dozvon.core.numbers import share  # the one share (reports call `rules.share`)
 
 RULE = "X-11"
 MAX_DAYS = 366
@@ -24,9 +26,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     OPERATOR_DAY: ("day", "operator"),
     TOTAL: (),
 }
-
-SHARE_PLACES = Decimal("0.0001")
-CENT = Decimal("0.01")
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -110,22 +109,11 @@ def check_range(
 # --- numbers --------------------------------------------------------------------------------
 
 
-def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """part / whole as a fraction to four places (0.6667 = 66.67 %), rounded half up; None
-    when whole is 0. Whole numbers (counts) take an exact integer path: reports compute
-    tens of thousands of shares."""
-    if not whole:
-        return None
-    if type(part) is int and type(whole) is int and part >= 0 and whole > 0:
-        return Decimal((part * 20000 + whole) // (2 * whole)).scaleb(-4)
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
-
-
 def average(total: Decimal | int, n: int) -> Decimal | None:
-    """A money average to kopecks; None over nothing."""
+    """A money average to kopecks (`core.money`); None over nothing."""
     if not n:
         return None
-    return (Decimal(total) / n).quantize(CENT, rounding=ROUND_HALF_UP)
+    return money(Decimal(total) / n)
 
 
 # --- approval groups ------------------------------------------------------------------------

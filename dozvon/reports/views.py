@@ -9,17 +9,17 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from dozvon.core import clock
+from dozvon.core.http_errors import domain_errors
 from dozvon.projects.access import SUPERVISE, ensure_can
+from dozvon.projects.http import project_or_404
 from dozvon.reports import exports, rules
 from dozvon.reports.registry import report_for, run
-from dozvon.web.errors import domain_errors
-from dozvon.web.views import _project
 
 
 @login_required
 @domain_errors
 def download(request, slug, name, fmt):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, SUPERVISE)
     report = report_for(project, name)
     if report is None or fmt not in exports.FORMATS:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from dozvon.core.demo_people import FEMALE, MALE, _user
 from dozvon.interactions.services import interaction_record
 from dozvon.messaging.models import MailSettings
 from dozvon.messaging.services import template_save
@@ -79,8 +80,6 @@ COMMENTS = {
 @transaction.atomic
 def build_subscriptions_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
     """Create the SUB demo project; skipped (an empty dict) when it exists."""
-    from dozvon.core.demo import FEMALE, MALE, _user
-
     if Project.objects.filter(slug=SLUG).exists():
         return {}
     rng = random.Random(seed)

@@ -19,13 +19,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from dozvon.core import clock, tabular
+from dozvon.core.http_errors import domain_errors
 from dozvon.core.phones import format_phone
 from dozvon.core.tabular import DATE, NUMBER, TEXT, Column
 from dozvon.projects.access import SUPERVISE, ensure_can
+from dozvon.projects.http import project_or_404
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.selectors import keeps_subscriptions, registry_rows, subscriptions_list
-from dozvon.web.errors import domain_errors
-from dozvon.web.views import _project
 
 SHEET = "Реестр подписок"
 # (header, column width): the partner's registry format
@@ -132,7 +132,7 @@ def _day(value: str | None) -> date | None:
 def registry_export(request, slug, fmt="xlsx"):
     """SUB-6: the registry of what the list's filter shows, as XLSX or CSV, optionally
     for a range of contact dates; supervisors of a SUB project only."""
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, SUPERVISE)
     if not keeps_subscriptions(project) or fmt not in tabular.CONTENT_TYPES:
         raise Http404

@@ -3,22 +3,29 @@
 No ORM: bytes in, `Sheet` out (the rows as dicts with their line numbers, or why the file
 cannot be read). Headers may be the API's field names or the partner's Russian ones;
 CSV is UTF-8 (with or without a BOM) or Windows-1251, separated by `;` or `,`. Files are
-read through `core/tabular.py`'s checked readers: an XLSX that unpacks too large, too many
-lines or columns, a cell too long or holding control characters is refused with a short
-message naming the line and column (issue 25).
+read by `core.tabular.upload_lines`, the one reader of uploaded tables: an XLSX that
+unpacks too large, too many lines or columns, a cell too long or holding control
+characters is refused with a short message naming the line and column (issue 25).
+
+A file is read once, when it is uploaded: `stored_rows` gives its rows as JSON keeps them
+(`SubscriptionImport.rows`), read back by the checks exactly as the cells were.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from dozvon.core.errors import Violation, violation
-from dozvon.core.tabular import TableRefused, checked_lines, csv_lines, xlsx_lines
+from dozvon.core.tabular import TableRefused, upload_lines
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILE_ROWS = 20_000
+# what the import takes: a workbook (by its name or its zip signature) or a CSV
+TABLE_SUFFIXES = (".xlsx", ".csv", ".txt")
 
 FIELDS = (
     "number",
@@ -85,18 +92,14 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
         return Sheet(problems=[violation("X-10", "file", "The file is larger than 10 MB.")])
     if not content:
         return Sheet(problems=[violation("X-10", "file", "The file is empty.")])
-    name = filename.lower()
+    if not filename.lower().endswith(TABLE_SUFFIXES) and content[:2] != b"PK":
+        return Sheet(problems=[violation("X-10", "file", "Upload an XLSX or CSV file.")])
     try:
-        if name.endswith(".xlsx") or content[:2] == b"PK":
-            table = _xlsx_table(content)
-        elif name.endswith((".csv", ".txt")):
-            table = _csv_table(content)
-        else:
-            return Sheet(problems=[violation("X-10", "file", "Upload an XLSX or CSV file.")])
+        # a few lines past the row limit are enough for `_sheet` to refuse the file
+        lines = upload_lines(io.BytesIO(content), filename)
+        table = list(islice(lines, MAX_FILE_ROWS + 51))
     except TableRefused as exc:
         return Sheet(problems=[violation("X-10", "file", exc.message, **exc.params)])
-    if table is None:
-        return Sheet(problems=[violation("X-10", "file", "The file cannot be read.")])
     return _sheet(table)
 
 
@@ -137,35 +140,34 @@ def _sheet(table: list[list[Any]]) -> Sheet:
     return sheet
 
 
+def stored_value(value: Any) -> Any:
+    """A cell as JSON keeps it: text, whole and decimal numbers and booleans as they are,
+    anything else (a date or time cell) as its text, which the checks read the same way
+    (`rules.parse_date` takes "2027-12-31 00:00:00", `text_of` is the text)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return str(value)
+
+
+def stored_rows(sheet: Sheet) -> list[list[Any]]:
+    """The sheet's rows to keep: `[line, {field: value}]` each."""
+    return [
+        [line, {key: stored_value(value) for key, value in row.items()}]
+        for line, row in zip(sheet.lines, sheet.rows, strict=True)
+    ]
+
+
+def violation_json(v: Violation) -> list[Any]:
+    """A refusal as JSON keeps it (translated when shown): `[rule, field, message, params]`."""
+    return [v.rule, v.field, v.message, [[k, stored_value(p)] for k, p in v.params]]
+
+
+def violation_of(data: list[Any]) -> Violation:
+    rule, field_, message, params = data
+    return Violation(rule, field_, message, tuple((k, p) for k, p in params))
+
+
 def _filled(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
-
-
-def _xlsx_table(content: bytes) -> list[list[Any]] | None:
-    table = []
-    for line in checked_lines(xlsx_lines(io.BytesIO(content))):
-        table.append(line)
-        if len(table) > MAX_FILE_ROWS + 50:
-            break
-    return table
-
-
-def _csv_table(content: bytes) -> list[list[Any]] | None:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return None
-    if "\x00" in text:
-        return None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    table = []
-    for line in checked_lines(csv_lines(text, delimiter)):
-        table.append(line)
-        if len(table) > MAX_FILE_ROWS + 50:
-            break
-    return table

@@ -339,9 +339,21 @@ class InformRun(models.Model):
         return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M}"
 
 
+class ImportState(models.TextChoices):
+    CHECKED = "checked", _("Checked, not imported")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Stopped")
+
+
 class SubscriptionImport(models.Model):
-    """X-10: an uploaded subscriptions file kept between its preview and its commit (the
-    bytes as uploaded: the commit reads and checks them again)."""
+    """X-10: an uploaded subscriptions file, read once when it is uploaded (issue 25): its
+    rows (`rows`: `[line, {field: value}]`, what the commit writes) and its preview
+    (`preview`: the counts and the first rows with their refusals) are kept, the file's
+    bytes are not. A commit goes `checked` → `queued` → `running` (`done` of `total` rows
+    written, batch by batch) → `done`, or `failed` (`failure`: why; a new commit carries
+    on from `done`)."""
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
@@ -355,10 +367,27 @@ class SubscriptionImport(models.Model):
         verbose_name=_("uploaded by"),
     )
     filename = models.CharField(_("file"), max_length=255)
-    content = models.BinaryField(_("content"))
+    rows = models.JSONField(_("rows read"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows imported"), default=0)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    queued_at = models.DateTimeField(_("import started at"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    failure = models.JSONField(_("stopped because"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("subscriptions file")

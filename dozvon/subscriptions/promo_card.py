@@ -1,9 +1,10 @@
 """SUB-5 on the order card: the block where an operator applies the project's operator-only
 promo code any time the order is open (not only on the desk right after placing it), and
 which shows the special discount the order got — "special discount" and its amount, never
-the code. The card (`web/card_context.py`, `web/order.html`) includes it:
-`promo_card_context(order=…, user=…, session=…)` and `subscriptions/_promo_card.html`;
-`subscriptions.views.promo_card_apply` applies the code through `promo_apply`."""
+the code. A card panel (`PROMO_PANEL`, registered at `plugins.CARD_PANELS`) under the
+card's items: `promo_card_context(order=…, user=…, session=…)` and
+`subscriptions/_promo_card.html`; `subscriptions.views.promo_card_apply` applies the code
+through `promo_apply`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from dozvon.core.errors import NotFound
+from dozvon.orders.card_panels import ITEMS, CardFacts, CardPanel
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can, has_role
@@ -66,3 +68,13 @@ def promo_card_context(*, order: Order, user, session=None) -> dict[str, Any] | 
         "open": not getattr(status, "final", False),
         "errors": [m for found in errors.values() for m in found],
     }
+
+
+def promo_panel(request, order, pb, facts: CardFacts) -> dict[str, Any] | None:
+    """The card panel's context: the block for the user looking at the card."""
+    return promo_card_context(order=order, user=request.user, session=request.session)
+
+
+PROMO_PANEL = CardPanel(
+    name="promo", template="subscriptions/_promo_card.html", context=promo_panel, slot=ITEMS
+)

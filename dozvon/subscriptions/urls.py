@@ -13,6 +13,11 @@ urlpatterns = [
         name="import_preview",
     ),
     path(
+        "p/<slug:slug>/subscriptions/import/<int:import_id>/progress",
+        views.import_progress_view,
+        name="import_progress",
+    ),
+    path(
         "p/<slug:slug>/subscriptions/import/<int:import_id>/commit",
         views.import_commit_view,
         name="import_commit",

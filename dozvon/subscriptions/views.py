@@ -1,5 +1,6 @@
 """SUB screens: the subscriptions list (filters phone, number, group), a supervisor's
-import (upload → preview with per-row errors → commit), the one-click information run
+import (upload → preview with per-row errors → commit, a large file written by the
+worker while its page shows the progress), the one-click information run
 (SUB-1) with its progress, the registry export (SUB-6), the refund escalations the
 supervisor follows until the partner decides (SUB-3), the supervisor's promo codes and an
 operator's code applied on the order card (SUB-5). Views parse input, call one service
@@ -20,10 +21,12 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
+from dozvon.core.http_errors import domain_errors
 from dozvon.projects.access import READ, SUPERVISE, ensure_can, is_supervising, projects_for
+from dozvon.projects.http import project_or_404
 from dozvon.subscriptions import promo_rules, rules
 from dozvon.subscriptions.inform import inform_accelerated
-from dozvon.subscriptions.models import EscalationState, Group, Status
+from dozvon.subscriptions.models import EscalationState, Group, ImportState, Status
 from dozvon.subscriptions.promo import promo_apply
 from dozvon.subscriptions.promo_card import order_for_promo, remember_refusal
 from dozvon.subscriptions.promo_codes import (
@@ -39,16 +42,20 @@ from dozvon.subscriptions.selectors import (
     subscriptions_list,
 )
 from dozvon.subscriptions.services import escalation_decide, escalation_notify
-from dozvon.subscriptions.uploads import import_commit, import_get, import_preview, import_upload
-from dozvon.web.errors import domain_errors
-from dozvon.web.views import _project
+from dozvon.subscriptions.uploads import (
+    import_commit,
+    import_failure,
+    import_get,
+    import_preview,
+    import_stalled,
+    import_upload,
+)
 
 PAGE = 50
-PREVIEW_ROWS = 200  # rows shown in a preview (refused ones first); the counts cover all
 
 
 def _sub_project(request, slug, action=READ):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, action)
     if not keeps_subscriptions(project):
         raise Http404
@@ -162,30 +169,43 @@ def import_start(request, slug):
     return render(request, "subscriptions/import.html", _base(request, project, errors=errors))
 
 
+def _import_page(request, project, upload, **extra):
+    """The file's preview as kept at upload (never read again) with its state."""
+    return _base(
+        request,
+        project,
+        upload=upload,
+        preview=import_preview(upload=upload),
+        stalled=import_stalled(upload=upload, now=clock.now()),
+        failure=import_failure(upload),
+        **extra,
+    )
+
+
 @login_required
 @domain_errors
 def import_preview_view(request, slug, import_id):
     project = _sub_project(request, slug, SUPERVISE)
     upload = import_get(import_id=import_id, project=project, actor=request.user)
-    preview = import_preview(upload=upload, now=clock.now())
-    rows = [
-        {"line": line, "raw": raw, "check": check}
-        for line, raw, check in zip(preview.lines, preview.raw, preview.checks, strict=True)
-    ]
-    rows.sort(key=lambda r: (not r["check"].violations, r["line"]))
-    return render(
+    context = _import_page(
         request,
-        "subscriptions/preview.html",
-        _base(
-            request,
-            project,
-            upload=upload,
-            preview=preview,
-            rows=rows[:PREVIEW_ROWS],
-            total=len(rows),
-            shown=min(len(rows), PREVIEW_ROWS),
-            errors=request.session.pop("dozvon_sub_import_errors", []),
-        ),
+        project,
+        upload,
+        errors=request.session.pop("dozvon_sub_import_errors", []),
+    )
+    context["rows"] = context["preview"].rows
+    return render(request, "subscriptions/preview.html", context)
+
+
+@login_required
+@domain_errors
+def import_progress_view(request, slug, import_id):
+    """The import's state and progress, polled by its preview page while the worker
+    writes it (every 2 s, until it is done or stopped)."""
+    project = _sub_project(request, slug, SUPERVISE)
+    upload = import_get(import_id=import_id, project=project, actor=request.user)
+    return render(
+        request, "subscriptions/_import_status.html", _import_page(request, project, upload)
     )
 
 
@@ -193,14 +213,22 @@ def import_preview_view(request, slug, import_id):
 @domain_errors
 @require_POST
 def import_commit_view(request, slug, import_id):
+    """A small file is written now (back to the list with the counts); a large one is
+    queued for the worker (back to its page, which shows the progress)."""
     project = _sub_project(request, slug, SUPERVISE)
+    back = reverse("subscriptions:import_preview", args=[slug, import_id])
     try:
-        counts = import_commit(
+        upload = import_commit(
             import_id=import_id, project=project, actor=request.user, now=clock.now()
         )
     except RuleViolations as exc:
         request.session["dozvon_sub_import_errors"] = _errors(exc)[:50]
-        return _see_other(reverse("subscriptions:import_preview", args=[slug, import_id]))
+        return _see_other(back)
+    if upload.state != ImportState.DONE:
+        return _see_other(back)
+    counts = {
+        name: (upload.result or {}).get(name, 0) for name in ("created", "updated", "unchanged")
+    }
     messages.success(
         request,
         _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts,

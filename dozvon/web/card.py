@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from dozvon.core import clock
 from dozvon.core.errors import Conflict, RuleViolations, Violation
-from dozvon.dunning import selectors as dun_sel
+from dozvon.core.http_errors import domain_errors
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
+from dozvon.orders.card_flow import REFUSAL, back_to_card, rerender
+from dozvon.orders.card_panels import card_panels, outcome_handlers
 from dozvon.orders.fields import Store
 from dozvon.orders.services.outcomes import order_reopen as reopen
-from dozvon.payments.rules import CONFIRM_OUTCOME
-from dozvon.payments.services import payment_confirm
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.queues import services as queue_svc
 
@@ -27,40 +27,22 @@ from dozvon.queues import services as queue_svc
 from dozvon.web.card_context import CARD_CUSTOMER as CARD_CUSTOMER
 from dozvon.web.card_context import DEFAULT_EDIT as DEFAULT_EDIT
 from dozvon.web.card_context import DELIVERY_EDIT as DELIVERY_EDIT
-from dozvon.web.card_context import DUN as DUN
-from dozvon.web.card_context import DUN_EDIT as DUN_EDIT
 from dozvon.web.card_context import EDIT as EDIT
 from dozvon.web.card_context import HOTKEYS as HOTKEYS
 from dozvon.web.card_context import ITEM as ITEM
 from dozvon.web.card_context import _choices as _choices
-from dozvon.web.card_context import _days_select as _days_select
-from dozvon.web.card_context import _dun_panel as _dun_panel
 from dozvon.web.card_context import _model_choices as _model_choices
 from dozvon.web.card_context import card_context as card_context
 from dozvon.web.card_context import delivery_decls as delivery_decls
 from dozvon.web.card_context import edit_decls as edit_decls
-from dozvon.web.card_context import postpone_days as postpone_days
 from dozvon.web.card_context import reasons_of as reasons_of
-from dozvon.web.errors import domain_errors
 from dozvon.web.forms import (
     parse_discount,
     parse_edit,
     parse_int,
     parse_outcome,
 )
-from dozvon.web.loop import back_to_card, came_from, next_order
-
-
-def _errors(violations: list[Violation]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for v in violations:
-        field = (
-            v.field.split(".")[0].split("[")[0]
-            if v.field.startswith("delivery_address")
-            else v.field
-        )
-        out.setdefault(field, []).append(f"{v.render()} ({v.rule})")
-    return out
+from dozvon.web.loop import came_from, next_order
 
 
 @login_required
@@ -80,22 +62,6 @@ def order_card(request, order_id):
         )
         return render(request, "web/order.html", context, status=422)
     return render(request, "web/order.html", card_context(request, order))
-
-
-REFUSAL = "dozvon_card_refusal"
-
-
-def rerender(request, order_id, exc: RuleViolations, *, values=None, open_outcome=""):
-    """A refused change: its messages and the typed values go to the session and the
-    browser is sent back to the card, which shows them next to their fields."""
-    order_sel.order_get(order_id=order_id, actor=request.user)  # access (404 outside)
-    request.session[REFUSAL] = {
-        "order": order_id,
-        "errors": _errors(exc.violations),
-        "values": {k: v for k, v in (values or {}).items() if len(str(v)) <= 5000},
-        "open": open_outcome,
-    }
-    return back_to_card(request, order_id)
 
 
 def on_card(request, order_id: int, change, *, success: str = ""):
@@ -161,16 +127,11 @@ def order_outcome(request, order_id):
     try:
         if bad:
             raise RuleViolations(bad)
-        if args["code"] == CONFIRM_OUTCOME and dun_sel.is_dunning(
-            playbook_def(order.project.playbook)
-        ):
-            # DUN-9: a confirmed payment is recorded and credited, not only a status
-            payment_confirm(
-                order_id=order_id,
-                comment=args.get("comment", ""),
-                actor=request.user,
-                now=clock.now(),
-            )
+        # an outcome the playbook's plug-in saves its own way (DUN-9: `paid` is a
+        # confirmed payment, recorded and credited, not only a status)
+        own = outcome_handlers(playbook_def(order.project.playbook)).get(args["code"])
+        if own is not None:
+            own(order_id=order_id, actor=request.user, args=args, now=clock.now())
             saved = order_sel.order_get(order_id=order_id, actor=request.user)
         else:
             saved = order_svc.order_apply_outcome(
@@ -189,8 +150,10 @@ def order_outcome(request, order_id):
         _("Order #%(id)s saved: %(status)s.")
         % {"id": saved.pk, "status": pb.statuses[saved.status].names.get(get_language())},
     )
-    if dun_sel.is_dunning(pb):  # DUN-3: the operator works from the worklist, back to it
-        return redirect("dunning:worklist", slug=saved.project.slug)
+    # a plug-in's own list the operator works from (DUN-3: the worklist), back to it
+    home = next((p.after_save for p in card_panels(pb) if p.after_save), "")
+    if home:
+        return redirect(home, slug=saved.project.slug)
     return next_order(request, saved.project, came_from(request, pb))
 
 

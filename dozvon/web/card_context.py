@@ -1,11 +1,13 @@
 """The order card's context: what the card template shows. The customer and the edit
 form's fields (COD-12, X-3, DUN-4), the result forms derived from the playbook and the
-field declarations with their hotkeys and choices (DUN-5's days from a list), the DUN
-panel, the timeline and the other orders; split from `dozvon.web.card`, which keeps the
-views and re-exports every name defined here."""
+field declarations with their hotkeys and choices, the panels of the playbook's plug-in
+(dozvon.orders.card_panels: DUN's payment panel, SUB-5's special discount), the timeline
+and the other orders; split from `dozvon.web.card`, which keeps the views and re-exports
+every name defined here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import get_language
@@ -18,9 +20,8 @@ from dozvon.core.phones import format_phone
 from dozvon.customers.models import CustomerType, Gender
 from dozvon.delivery.models import DeliveryMethod
 from dozvon.delivery.selectors import delivery_list_groups, is_short_window, window_rule
-from dozvon.dunning import selectors as dun_sel
-from dozvon.dunning.rules import POSTPONE_REASONS
 from dozvon.orders import selectors as order_sel
+from dozvon.orders.card_panels import SLOTS, CardFacts, CardPanel, card_panels
 from dozvon.orders.fields import (
     ADDRESS_LABELS,
     ALL_ADDRESS_PARTS,
@@ -40,10 +41,9 @@ from dozvon.projects.access import (
     role_of,
 )
 from dozvon.queues.selectors import claim_idle
-from dozvon.subscriptions.promo_card import promo_card_context
+from dozvon.queues.tabs import queue_tabs
 from dozvon.web.forms import PAYMENT_LABELS, field_spec, form_values
 from dozvon.web.loop import auto_next_on, came_from
-from dozvon.web.views import _queues
 
 # COD-12, X-3: what the operator checks and fills on the card, with the delivery address.
 CARD_CUSTOMER = tuple(
@@ -53,19 +53,7 @@ CARD_CUSTOMER = tuple(
 EDIT = "__edit__"
 DELIVERY_EDIT = "__delivery__"  # the delivery and payment form (SHOP-7)
 ITEM = "__item__"  # a refused "add a secondary product" (COD-11)
-DUN = "__dun__"  # a refusal of the DUN panel's emails (DUN-4), shown in the panel
 DEFAULT_EDIT = (*CARD_CUSTOMER, BY_NAME["delivery_address"])
-# DUN-4: the phone, the email, the payer's and the recipient's address (and the name)
-DUN_EDIT = (
-    "surname",
-    "first_name",
-    "patronymic",
-    "phone",
-    "email",
-    "extra_phones",
-    "payer_address",
-    "recipient_address",
-)
 # Alt+<key> opens a result: digits first, then letters (never T or N: take next, no answer)
 HOTKEYS = (*"123456789", "0", *"QWERYUIOPASDFGHJKL")
 
@@ -78,21 +66,26 @@ def _model_choices(decl) -> list[tuple[str, str]]:
     return []
 
 
-def reasons_of(outcome) -> list[str]:
+def reasons_of(outcome, panels: Sequence[CardPanel] = ()) -> list[str]:
     """The reasons an outcome accepts: the `allowed` of its check on `reason`, else the
-    postponement reasons of DUN-5."""
+    ones a panel of the playbook's plug-in names for one of its checks (DUN-5)."""
     for check in outcome.checks if outcome is not None else ():
         if check.params.get("field") == "reason" and check.params.get("allowed"):
             return list(check.params["allowed"])
-        if check.name == "postpone_rules":
-            return list(POSTPONE_REASONS)
+        for panel in panels:
+            found = panel.check_reasons(check) if panel.check_reasons else None
+            if found is not None:
+                return list(found)
     return []
 
 
 def edit_decls(pb):
     """The fields the card's edit form shows: the playbook's `settings.edit_fields`, else
-    DUN-4's for a playbook with a worklist, else the customer and the delivery address."""
-    names = pb.settings.get("edit_fields") or (DUN_EDIT if dun_sel.is_dunning(pb) else ())
+    the ones a panel of its plug-in needs (DUN-4), else the customer and the delivery
+    address."""
+    names = pb.settings.get("edit_fields") or next(
+        (p.edit_fields for p in card_panels(pb) if p.edit_fields), ()
+    )
     decls = tuple(
         BY_NAME[n]
         for n in names
@@ -142,49 +135,28 @@ def delivery_facts(order, pb, method_name: str) -> dict:
     }
 
 
-def postpone_days(outcome) -> tuple[int, int] | None:
-    """DUN-5: (default days, most days) of an outcome checked by `postpone_rules`: its
-    days are chosen from a list, the default preselected."""
-    for check in outcome.checks if outcome is not None else ():
-        if check.name == "postpone_rules":
-            return int(check.params.get("default_days", 7)), int(
-                check.params.get("other_max_days", 21)
-            )
-    return None
+def shown_panels(request, order, pb, panels: Sequence[CardPanel], facts: CardFacts):
+    """The panels of the playbook's plug-in that have something to show, by slot, with
+    their contexts by name and the stylesheets they need."""
+    slots: dict[str, list[CardPanel]] = {slot: [] for slot in SLOTS}
+    contexts: dict[str, dict] = {}
+    for panel in panels:
+        data = panel.context(request, order, pb, facts)
+        if data is None:
+            continue
+        slots.setdefault(panel.slot, []).append(panel)
+        contexts[panel.name] = data
+    styles = list(dict.fromkeys(s for ps in slots.values() for p in ps for s in p.styles))
+    return slots, contexts, styles
 
 
-def _days_select(spec: dict, outcome, typed: bool) -> None:
-    bounds = postpone_days(outcome)
-    if spec["name"] != "days" or bounds is None:
-        return
-    default, most = bounds
-    spec["widget"] = "select"
-    spec["choices"] = [(str(n), str(n)) for n in range(1, most + 1)]
-    if not typed:
-        spec["value"] = str(default)
-
-
-def _dun_panel(request, order, pb, items, now, errors, open_outcome):
-    """The DUN panel (DUN-2, DUN-4): week, tier, units, the emails' refusals."""
-    if not dun_sel.is_dunning(pb):
-        return None
-    panel = dun_sel.order_panel(order, now=now, items=items)
-    return {
-        "panel": panel,
-        "errors": [m for msgs in errors.values() for m in msgs] if open_outcome == DUN else [],
-        "percents": panel.bonus.allowed,
-        "contacts": panel.emails + panel.calls,
-        "worklist": dun_sel.WORKLIST,
-    }
-
-
-def _choices(decl, pb, outcome, lang, project=None) -> list[tuple[str, str]]:
+def _choices(decl, pb, outcome, lang, project=None, panels=()) -> list[tuple[str, str]]:
     """The allowed values of a declared list field: the playbook's (problems of this
     outcome, payment methods) or the model's."""
     if decl.choices == "problems":
         return [(p, pb.problems[p].get(lang)) for p in outcome.problems]
     if decl.choices == "reasons":  # DUN-4/5: the reasons the outcome's checks accept
-        allowed = reasons_of(outcome)
+        allowed = reasons_of(outcome, panels)
         return [(r, pb.problems[r].get(lang) if r in pb.problems else r) for r in allowed]
     if decl.choices == "delivery_methods":
         return [
@@ -203,6 +175,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     lang = get_language()
     tz = project.time_zone
     errors = errors or {}
+    panels = card_panels(pb)
     parts = address_parts(pb.settings)
     # the main number first: the «extra» tag follows the numbers it labels
     phones = sorted(order.customer.phones.all(), key=lambda p: not p.is_main)
@@ -231,7 +204,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
                     values
                     if open_outcome == o.code
                     else {k: v for k, v in values.items() if k != "comment"},
-                    choices=_choices(BY_NAME[f], pb, o, lang, project),
+                    choices=_choices(BY_NAME[f], pb, o, lang, project, panels),
                     errors=(errors if open_outcome == o.code else {}).get(f, []),
                     required=f in o.requires,
                     parts=parts,
@@ -244,9 +217,11 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
     ]
     for outcome, key in zip(outcomes, HOTKEYS, strict=False):
         outcome["hotkey"] = key
-        for spec in outcome["fields"]:  # DUN-5: days from a list, 7 preselected
-            days_typed = open_outcome == outcome["code"] and bool(values.get("days"))
-            _days_select(spec, pb.outcomes[outcome["code"]], days_typed)
+        for spec in outcome["fields"]:  # e.g. DUN-5: days from a list, 7 preselected
+            typed_here = open_outcome == outcome["code"] and bool(values.get(spec["name"]))
+            for panel in panels:
+                if panel.outcome_field:
+                    panel.outcome_field(spec, pb.outcomes[outcome["code"]], typed_here)
     groups = [
         {"name": names.get(lang), "outcomes": [o for o in outcomes if o["group"] == code]}
         for code, names in pb.groups.items()
@@ -264,13 +239,17 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         DELIVERY_EDIT: {d.name for d in delivery_decls(pb) if writable_by(d, role)},
         ITEM: {"sku", "quantity", "discount_percent"},
     }.get(open_outcome, set())
+    # a refusal from a panel's own form is shown in the panel
+    in_panel = open_outcome in {p.key for p in panels if p.key}
     general = [
         m
         for field, msgs in errors.items()
-        if field not in used | {"calls"} and open_outcome != DUN
+        if field not in used | {"calls"} and not in_panel
         for m in msgs
     ]
     items = list(order.items.all())
+    facts = CardFacts(now=now, items=items, errors=errors, open_form=open_outcome)
+    slots, panel_contexts, panel_styles = shown_panels(request, order, pb, panels, facts)
     method_name = dict(_choices(BY_NAME["delivery_method"], pb, None, lang, project)).get(
         order.delivery_method, order.delivery_method
     )
@@ -290,7 +269,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         for e in order_sel.order_timeline(order)
     ]
     status_names = {s.code: s.names.get(lang) for s in pb.statuses.values()}
-    return {
+    context = {
         "order": order,
         "project": project,
         "projects": projects_for(request.user).order_by("name"),
@@ -364,11 +343,17 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         "came_from": came_from(request, pb),
         "auto_next": auto_next_on(request),
         "one_key_no_answer": bool(pb.settings.get("failed_call_outcome")),
-        "queues": _queues(project, now, request.user),
+        "queues": queue_tabs(project, now, request.user),
         "local_tz": ZoneInfo(tz),
-        "dun": _dun_panel(request, order, pb, items, now, errors, open_outcome),
         # DUN-7/X-8: the caller lines a call is made from
         "caller_lines": tuple(pb.settings.get("caller_lines", ())),
-        # SUB-5: the operator-only promo code, applied any time the order is open
-        "promo": promo_card_context(order=order, user=request.user, session=request.session),
+        # the plug-in's panels (DUN's payment panel, SUB-5's special discount), by slot;
+        # each one's context under its name
+        "panels": slots,
+        "panel_styles": panel_styles,
     }
+    for name, data in panel_contexts.items():
+        if name in context:
+            raise ValueError(f"a card panel's name is one of the card's own: {name!r}")
+        context[name] = data
+    return context

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dozvon.core import clock, tabular
+from dozvon.core.http_errors import domain_errors
 from dozvon.core.phones import format_phone
 from dozvon.core.tabular import DATE, DATETIME, MONEY, NUMBER, TEXT, Column
 from dozvon.delivery.models import DeliveryMethod
@@ -23,10 +24,9 @@ from dozvon.orders.fields import ALL_ADDRESS_PARTS
 from dozvon.orders.models import OrderItem
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can
-from dozvon.web.errors import domain_errors
+from dozvon.projects.http import project_or_404
 from dozvon.web.forms import PAYMENT_LABELS
 from dozvon.web.order_list import filtered_orders, list_filter
-from dozvon.web.views import _project
 
 CHUNK = 2000
 
@@ -105,7 +105,7 @@ def order_rows(project, qs) -> Iterator[list]:
 @login_required
 @domain_errors
 def orders_export(request, slug, fmt):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, READ)
     if fmt not in {"xlsx", "csv"}:
         raise Http404

@@ -3,9 +3,8 @@ on its field, like any rule (X-7), so the operator sees it where they typed."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +14,10 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import clock
 from dozvon.core.errors import Violation, violation
+from dozvon.core.form_values import parse_day as parse_day
+from dozvon.core.form_values import parse_discount as parse_discount
+from dozvon.core.form_values import parse_int as parse_int
+from dozvon.core.money import format_money
 from dozvon.orders.fields import (
     ADDRESS_LABELS,
     ADDRESS_PARTS,
@@ -24,6 +27,7 @@ from dozvon.orders.fields import (
     Kind,
     Store,
     declared,
+    outcome_inputs,
 )
 from dozvon.orders.history import PAYMENT_LABELS as PAYMENT_LABELS
 
@@ -98,16 +102,13 @@ def parse_fields(post, decls) -> tuple[dict[str, Any], list[Violation]]:
     return fields, found
 
 
-# A result's own inputs besides problem, comment and callback time (DUN-5).
-OUTCOME_INPUT_DECLS = tuple(
-    d for d in declared(Store.OUTCOME) if d.name not in {"problem", "comment", "callback_at"}
-)
-
-
 def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
-    """Outcome form → keyword arguments for `order_apply_outcome` (without ids)."""
+    """Outcome form → keyword arguments for `order_apply_outcome` (without ids). A
+    result's own inputs besides problem, comment and callback time are the engine's
+    (DUN-5) and the plug-ins' (orders.fields), read as declared now: the service refuses
+    one that the order's playbook does not know."""
     fields, found = parse_fields(post, declared(Store.ORDER, outcome=True))
-    inputs, bad_inputs = parse_fields(post, OUTCOME_INPUT_DECLS)
+    inputs, bad_inputs = parse_fields(post, outcome_inputs())
     found += bad_inputs
     callback_at = None
     text = (post.get("callback_at") or "").strip()
@@ -163,7 +164,7 @@ def form_values(obj, decls) -> dict[str, str]:
         elif decl.kind == Kind.BOOL:
             out[decl.name] = "on" if value else ""
         elif decl.kind == Kind.MONEY and value is not None:
-            out[decl.name] = f"{value:.2f}".replace(".", ",")  # as typed: 350,00
+            out[decl.name] = format_money(value, decimal_mark=",")  # as typed: 350,00
         else:
             out[decl.name] = "" if value is None else str(value)
     return out
@@ -210,20 +211,6 @@ def error_parts(error: str) -> dict[str, str]:
     return {"text": found["text"], "rule": "" if rule == "input" else rule}
 
 
-def parse_int(value, default: int, low: int, high: int) -> int:
-    try:
-        return max(low, min(high, int(value)))
-    except (TypeError, ValueError):
-        return default
-
-
-def parse_discount(value) -> Decimal | None:
-    try:
-        return Decimal(str(value or "0").replace(",", "."))
-    except InvalidOperation:
-        return None
-
-
 def parse_edit(post, decls) -> tuple[dict[str, Any], list[Violation]]:
     """An edit form of declared fields: every field the form shows is sent, and an empty
     one clears the stored value (unlike a result form, where empty means "not given")."""
@@ -249,15 +236,6 @@ _EMPTY: dict[Kind, Any] = {
     Kind.TIME: None,
     Kind.MONEY: None,
 }
-
-
-def parse_day(text: str) -> date:
-    """A day as Russian operators type it (27.11.2026, 27.11.26) or ISO (2026-11-27)."""
-    text = text.strip()
-    for fmt in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
-        with contextlib.suppress(ValueError):
-            return datetime.strptime(text, fmt).date()
-    raise ValueError(text)
 
 
 def parse_moment(text: str) -> datetime:

@@ -3,8 +3,6 @@ operator's choice to have the next one open by itself."""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -47,15 +45,3 @@ def next_order(request, project, queue_code: str):
             return redirect(f"{reverse('web:order', args=[order.pk])}?from={queue_code}")
         messages.info(request, _("No orders are due in this queue right now."))
     return redirect(f"{workspace}?queue={queue_code}")
-
-
-_CODE = re.compile(r"[a-z0-9_]{1,40}")
-
-
-def back_to_card(request, order_id: int):
-    """Back to the order card after a change on it, keeping the queue it came from."""
-    code = request.POST.get("from") or ""
-    url = reverse("web:order", args=[order_id])
-    response = redirect(f"{url}?from={code}" if _CODE.fullmatch(code) else url)
-    response.status_code = 303  # "see other": a reload of the card never re-sends the form
-    return response

@@ -19,12 +19,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dozvon.core import clock
-from dozvon.orders.models import Order
+from dozvon.core.http_errors import domain_errors
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can, projects_for
+from dozvon.projects.http import project_or_404
 from dozvon.queues.models import QueueSnapshot
-from dozvon.queues.selectors import claim_idle
 from dozvon.reports import charts, exports, rules
+from dozvon.reports.live import live_context
 from dozvon.reports.registry import (
     GROUP_BY_NAMES,
     INT,
@@ -36,63 +37,8 @@ from dozvon.reports.registry import (
 )
 from dozvon.reports.rules import DAY, HOUR, OPERATOR, TOTAL
 from dozvon.reports.selectors import approval_applies
-from dozvon.web.errors import domain_errors
-from dozvon.web.views import _project, _queues
 
-LIVE_EVERY_S = 15
 BUILT_IN = ("operators", "outcomes", "funnel")  # shown above with their charts
-MAX_CLAIMS = 200
-
-
-# --- the live panel ---------------------------------------------------------------------------
-
-
-def live_context(project, now: datetime, user) -> dict:
-    """Claims held now (oldest first, idle ones marked), queue sizes now."""
-    idle = claim_idle(project)
-    pb = playbook_def(project.playbook)
-    lang = get_language()
-    zone = ZoneInfo(project.time_zone)
-    claims = []
-    for order in (
-        Order.objects.filter(project=project, claimed_by__isnull=False)
-        .select_related("claimed_by")
-        .order_by("claimed_at")[:MAX_CLAIMS]
-    ):
-        who = order.claimed_by
-        status = pb.statuses.get(order.status)
-        claims.append(
-            {
-                "order": order,
-                "operator": who.get_full_name() or who.get_username(),
-                "username": who.get_username(),
-                "status": status.names.get(lang) if status else order.status,
-                "since": order.claimed_at.astimezone(zone),
-                "minutes": int((now - order.claimed_at).total_seconds() // 60),
-                "stale": order.claimed_at < now - idle,
-            }
-        )
-    queues = _queues(project, now, user)
-    return {
-        "project": project,
-        "claims": claims,
-        "idle_claims": sum(c["stale"] for c in claims),
-        "holders": len({c["username"] for c in claims}),
-        "idle_minutes": int(idle / timedelta(minutes=1)),
-        "live_queues": queues,
-        "live_at": now.astimezone(zone),
-        "live_every": LIVE_EVERY_S,
-    }
-
-
-@login_required
-@domain_errors
-def supervisor_live(request, slug):
-    """The live panel alone, for htmx to swap in every LIVE_EVERY_S seconds."""
-    project = _project(request, slug)
-    ensure_can(request.user, project, SUPERVISE)
-    return render(request, "reports/_live.html", live_context(project, clock.now(), request.user))
-
 
 # --- reports as tables ------------------------------------------------------------------------
 
@@ -264,7 +210,7 @@ def _query(span: rules.Range, group_by: str) -> str:
 @login_required
 @domain_errors
 def supervisor(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     ensure_can(request.user, project, SUPERVISE)
     now = clock.now()
     lang = get_language()

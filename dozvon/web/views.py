@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,42 +19,21 @@ from django.views.decorators.http import require_POST
 
 from dozvon.catalog.models import Product
 from dozvon.core import clock
-from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.core.errors import RuleViolations
+from dozvon.core.http_errors import RETRY_AFTER_S, database_unreachable, domain_errors
 from dozvon.delivery.selectors import delivery_list_groups
 from dozvon.orders import selectors as order_sel
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import (
-    has_role,
-    project_for,
     projects_for,
     role_of,
 )
+from dozvon.projects.http import project_or_404
 from dozvon.queues import services as queue_svc
-from dozvon.queues.selectors import claim_idle, queue_counts
-from dozvon.web.errors import RETRY_AFTER_S, database_unreachable, domain_errors
+from dozvon.queues.selectors import claim_idle
+from dozvon.queues.tabs import queue_tabs
 from dozvon.web.order_list import filtered_orders, list_filter
-
-
-def _project(request, slug):
-    try:
-        return project_for(request.user, slug)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _queues(project, now, user):
-    """The queue bar: every tab with its count; "Take" where this user may take."""
-    lang = get_language()
-    return [
-        {
-            "code": q.code,
-            "name": q.names.get(lang),
-            "count": n,
-            "callable": q.callable and has_role(user, project, q.roles),
-        }
-        for q, n in queue_counts(project=project, now=now)
-    ]
 
 
 @login_required
@@ -68,14 +47,14 @@ def home(request):
             return redirect("delivery:list", slug=project.slug)
         return redirect("web:workspace", slug=project.slug)
     now = clock.now()
-    rows = [{"project": p, "queues": _queues(p, now, request.user)} for p in projects]
+    rows = [{"project": p, "queues": queue_tabs(p, now, request.user)} for p in projects]
     return render(request, "web/home.html", {"rows": rows, "projects": projects})
 
 
 @login_required
 @domain_errors
 def workspace(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     now = clock.now()
     pb = playbook_def(project.playbook)
     lang = get_language()
@@ -93,7 +72,7 @@ def workspace(request, slug):
         {
             "project": project,
             "projects": projects_for(request.user).order_by("name"),
-            "queues": _queues(project, now, request.user),
+            "queues": queue_tabs(project, now, request.user),
             "page": page,
             "rows": [
                 {
@@ -122,12 +101,12 @@ def workspace(request, slug):
 @login_required
 @domain_errors
 def queue_bar(request, slug):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     now = clock.now()
     return render(
         request,
         "web/_queue_bar.html",
-        {"project": project, "queues": _queues(project, now, request.user)},
+        {"project": project, "queues": queue_tabs(project, now, request.user)},
     )
 
 
@@ -135,7 +114,7 @@ def queue_bar(request, slug):
 @require_POST
 @domain_errors
 def take_next(request, slug, code):
-    project = _project(request, slug)
+    project = project_or_404(request, slug)
     try:
         order = queue_svc.queue_take_next(
             project=project, queue_code=code, actor=request.user, now=clock.now()

@@ -23,7 +23,9 @@ after 1, 5, 15, 60, 180, 360, 360 … minutes until 24 h after the event; then t
 delivery is failed. At least once: a partner dedupes on `event_id` (X-Dozvon-Event).
 
 `delivery_send` claims the delivery with a compare-and-set UPDATE (queued, due, nobody's
-live claim), posts *outside* any transaction, and writes the result under its claim.
+live claim), posts *outside* any transaction, and writes the result under its claim. The
+claim, its lease, the retry and the sweep are the outbox recipe the email outbox follows
+too (`dozvon.core.outbox`, `DELIVERIES` below).
 """
 
 from __future__ import annotations
@@ -36,19 +38,16 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 
+from dozvon.core.outbox import Outbox
 from dozvon.webhooks.models import SCHEMES, DeliveryState, WebhookAttempt, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = 10  # seconds; settings.WEBHOOK_TIMEOUT overrides (tests)
-SWEEP_BATCH = 500
-LOST_AFTER = timedelta(minutes=10)  # queued, unclaimed and this long overdue: task lost
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360)
 RETRY_FOR = timedelta(hours=24)
 
@@ -109,25 +108,14 @@ def lease() -> timedelta:
     return timedelta(seconds=max(60, 3 * timeout()))
 
 
-def _claim(delivery_id: int, now: datetime) -> str | None:
-    token = uuid4().hex
-    with transaction.atomic():
-        claimed = (
-            WebhookDelivery.objects.filter(
-                pk=delivery_id, state=DeliveryState.QUEUED, next_attempt_at__lte=now
-            )
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(claimed_until=now + lease(), claim_token=token, attempts=F("attempts") + 1)
-        )
-    return token if claimed else None
+DELIVERIES = Outbox(WebhookDelivery, "dozvon.webhooks.tasks.send_webhook", lease)
+LOST_AFTER = DELIVERIES.lost_after  # queued, unclaimed and this long overdue: task lost
 
 
 def delivery_send(*, delivery_id: int, now: datetime) -> str:
     """Post one due delivery unless another worker is at it: "sent", "retry", "failed" or
     "skipped"."""
-    from dozvon.webhooks.tasks import send_webhook
-
-    token = _claim(delivery_id, now)
+    token = DELIVERIES.claim(delivery_id, now=now)
     if token is None:
         return "skipped"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
@@ -141,51 +129,28 @@ def delivery_send(*, delivery_id: int, now: datetime) -> str:
     duration = int((time.monotonic() - started) * 1000)
     ok = status is not None and 200 <= status < 300
     deadline = delivery.created_at + RETRY_FOR
-    mine = WebhookDelivery.objects.filter(
-        pk=delivery.pk, state=DeliveryState.QUEUED, claim_token=token
-    )
-    common = {"last_status": status, "last_error": error, "claimed_until": None, "claim_token": ""}
+    result = {"last_status": status, "last_error": error}
     with transaction.atomic():
         WebhookAttempt.objects.create(
             delivery=delivery, at=now, status_code=status, error=error, duration_ms=duration
         )
         if ok:
-            done = mine.update(state=DeliveryState.SENT, sent_at=now, **common)
+            done = DELIVERIES.release(
+                delivery.pk, token, state=DeliveryState.SENT, sent_at=now, **result
+            )
             return "sent" if done else "skipped"
         log.warning("webhook delivery %s: %s", delivery.pk, error)
         if now >= deadline:
-            done = mine.update(state=DeliveryState.FAILED, **common)
+            done = DELIVERIES.release(delivery.pk, token, state=DeliveryState.FAILED, **result)
             return "failed" if done else "skipped"
         at = min(now + retry_delay(delivery.attempts), deadline)
-        done = mine.update(next_attempt_at=at, **common)
-        if done:
-            send_webhook.using(run_after=at).enqueue(delivery.pk)
+        done = DELIVERIES.retry(delivery.pk, token, at=at, **result)
         return "retry" if done else "skipped"
 
 
 def deliveries_sweep(*, now: datetime) -> int:
     """Enqueue again the queued deliveries whose posting was lost: claimed by a worker
     whose lease ran out (it died mid-post), or never claimed LOST_AFTER past their due time
-    (the task row is gone). How many were enqueued. The same recipe as the email outbox's
-    sweep (messaging.sending.outbox_sweep); a repeat is deduped by the partner on
-    `event_id`."""
-    from dozvon.webhooks.tasks import send_webhook
-
-    expired = Q(claimed_until__lt=now)
-    unclaimed = Q(claimed_until__isnull=True, next_attempt_at__lt=now - LOST_AFTER)
-    lost = WebhookDelivery.objects.filter(state=DeliveryState.QUEUED).filter(expired | unclaimed)
-    enqueued = 0
-    for pk, token, claimed in lost.order_by("next_attempt_at").values_list(
-        "pk", "claim_token", "claimed_until"
-    )[:SWEEP_BATCH]:
-        with transaction.atomic():
-            # the same conditions again, as a compare-and-set: a worker may have moved on
-            again = lost.filter(pk=pk, claim_token=token)
-            changes = {"claimed_until": None, "claim_token": ""}
-            if claimed is None:
-                changes["next_attempt_at"] = now  # the next sweep waits LOST_AFTER again
-            if again.update(**changes):
-                send_webhook.using(run_after=now).enqueue(pk)
-                enqueued += 1
-                log.warning("webhook delivery %s: posting was lost, enqueued again", pk)
-    return enqueued
+    (the task row is gone). How many were enqueued. The email outbox's recipe
+    (dozvon.core.outbox); a repeat is deduped by the partner on `event_id`."""
+    return DELIVERIES.sweep(now=now)

@@ -13,21 +13,21 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 
 from dozvon.audit.services import audit_record
 from dozvon.changes.models import Change
 from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.core.money import format_money
 from dozvon.messaging.rules import retry_problems
 from dozvon.orders.models import Order
 from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.webhooks.models import (
     ADJUSTMENT,
     AdjustmentEvent,
-    DeliveryState,
     WebhookDelivery,
     WebhookEndpoint,
 )
+from dozvon.webhooks.sending import DELIVERIES
 
 
 def _json(data: dict) -> str:
@@ -83,8 +83,6 @@ def body_of(change: Change, external_id: str | None) -> str:
 def deliveries_queue(change: Change) -> list[WebhookDelivery]:
     """One delivery per active endpoint of the change's project subscribed to its kind,
     each with its send task enqueued, in the caller's transaction."""
-    from dozvon.webhooks.tasks import send_webhook
-
     endpoints = _subscribed(change.project_id, change.kind)
     if not endpoints:
         return []
@@ -104,7 +102,7 @@ def deliveries_queue(change: Change) -> list[WebhookDelivery]:
                 next_attempt_at=change.at,
                 created_at=change.at,
             )
-            send_webhook.enqueue(delivery.pk)
+            DELIVERIES.enqueue(delivery.pk)
             deliveries.append(delivery)
     return deliveries
 
@@ -122,7 +120,7 @@ def adjustment_body(event: AdjustmentEvent, adjustment, project_slug: str) -> st
                 "interaction": adjustment.interaction_id,
                 "phone": adjustment.interaction.phone,
                 "category": adjustment.category,
-                "amount": f"{adjustment.amount:.2f}",
+                "amount": format_money(adjustment.amount),
                 "currency": adjustment.currency,
                 "reason": adjustment.reason,
                 "campaign": adjustment.campaign.code if adjustment.campaign_id else None,
@@ -140,8 +138,6 @@ def adjustment_deliveries_queue(adjustment, *, now: datetime) -> list[WebhookDel
     decided) as one event, one delivery per active endpoint of its project subscribed to
     `adjustment`, each with its send task enqueued, in the caller's transaction. Nothing
     (not even the event) without such an endpoint."""
-    from dozvon.webhooks.tasks import send_webhook
-
     endpoints = _subscribed(adjustment.project_id, ADJUSTMENT)
     if not endpoints:
         return []
@@ -161,7 +157,7 @@ def adjustment_deliveries_queue(adjustment, *, now: datetime) -> list[WebhookDel
                 next_attempt_at=now,
                 created_at=now,
             )
-            send_webhook.enqueue(delivery.pk)
+            DELIVERIES.enqueue(delivery.pk)
             deliveries.append(delivery)
     return deliveries
 
@@ -174,8 +170,6 @@ def delivery_retry(*, delivery_id: int, actor, now: datetime) -> WebhookDelivery
     retried more than 24 h after its change gets a single attempt (sending.RETRY_FOR).
     NotFound outside the user's projects, Forbidden for a role other than supervisor,
     RuleViolations (`state`) for a delivery already sent or being sent."""
-    from dozvon.webhooks.tasks import send_webhook
-
     delivery = (
         WebhookDelivery.objects.select_for_update()
         .select_related("project", "endpoint")
@@ -193,15 +187,8 @@ def delivery_retry(*, delivery_id: int, actor, now: datetime) -> WebhookDelivery
     )
     if refused:
         raise RuleViolations(refused)
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    retryable = Q(state=DeliveryState.FAILED) | (
-        Q(state=DeliveryState.QUEUED, next_attempt_at__gt=now) & free
-    )
-    done = (
-        WebhookDelivery.objects.filter(pk=delivery.pk)
-        .filter(retryable)
-        .update(state=DeliveryState.QUEUED, next_attempt_at=now, claimed_until=None, claim_token="")
-    )
+    state_before = delivery.state
+    done = DELIVERIES.requeue(delivery.pk, now=now)  # its task enqueued with it
     if not done:  # a worker moved first (SQLite ignores the row lock)
         raise RuleViolations(
             retry_problems(state="sent", next_attempt_at=now, claimed_until=None, now=now)
@@ -215,12 +202,11 @@ def delivery_retry(*, delivery_id: int, actor, now: datetime) -> WebhookDelivery
         changes={
             "event_id": delivery.event_id,
             "url": delivery.endpoint.url,
-            "state_before": delivery.state,
+            "state_before": state_before,
             "attempts": delivery.attempts,
             "last_status": delivery.last_status,
         },
         now=now,
     )
-    send_webhook.enqueue(delivery.pk)
     delivery.refresh_from_db()
     return delivery

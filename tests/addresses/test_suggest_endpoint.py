@@ -47,9 +47,16 @@ def test_split_shows_every_candidate(operator_client, settings):
 
 def test_an_unknown_kind_is_refused_and_long_input_is_cut(operator_client, settings):
     settings.ADDRESS_PROVIDER = "offline"
-    assert operator_client.get(URL, {"kind": "region", "q": "x"}).status_code == 422
+    # when a kind the endpoint does not know is asked, then it is input naming `kind`
+    refused = operator_client.get(URL, {"kind": "region", "q": "x"})
+    assert refused.status_code == 422
+    assert [(e["rule"], e["field"]) for e in refused.json()["errors"]] == [("input", "kind")]
+    # when 5000 characters are typed, then the first 200 are looked up, not refused
     response = operator_client.get(URL, {"kind": "split", "q": "Ленина 32 " * 500})
     assert response.status_code == 200
+    data = response.json()
+    assert data["available"] is True and data["items"]
+    assert all(len(item["value"]) < 250 for item in data["items"])
 
 
 @pytest.mark.parametrize("mode", ["slow", "500"])

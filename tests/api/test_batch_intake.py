@@ -41,11 +41,15 @@ def test_100_orders_with_10_bad_give_90_created_and_10_refused_then_90_existing(
 
 def test_a_batch_over_100_or_empty_is_refused_whole(cod, api_for):
     api = api_for(cod.partner)
-    assert (
-        api.post("/projects/cod/orders/batch", [intake_body(cod) for _ in range(101)]).status_code
-        == 422
-    )
-    assert api.post("/projects/cod/orders/batch", []).status_code == 422
+    for batch in ([intake_body(cod) for _ in range(101)], []):
+        # when a batch of 101 or of no orders is sent
+        response = api.post("/projects/cod/orders/batch", batch)
+        # then the body is refused as malformed input, saying how many it may hold
+        assert response.status_code == 422, response.data
+        assert [(e["rule"], e["field"]) for e in response.data["errors"]] == [("input", "body")]
+        assert "100" in response.data["errors"][0]["message"]
+    # and none of the 101 was taken in
+    assert not Order.objects.filter(project=cod.project).exists()
 
 
 def test_an_operator_cannot_take_in_a_batch_and_another_project_is_404(cod, shop, api_for):

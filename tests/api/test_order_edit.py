@@ -159,10 +159,14 @@ def test_a_call_bumps_the_version_so_an_old_patch_conflicts(cod, api_for):
     order = _order(cod, api_for)
     api = api_for(cod.operator)
     call(api, order["id"], "no_answer")
+    before = snapshot(api, order["id"])
     response = api.patch(
         f"/orders/{order['id']}", {"version": order["version"], "delivery_note": "x"}
     )
+    # then it conflicts, telling the version the call left, and nothing changed
     assert response.status_code == 409, response.data
+    assert response.data["version"] == before["order"]["version"] > order["version"]
+    assert snapshot(api, order["id"]) == before
 
 
 def test_patch_main_phone_is_stored_in_e164_and_logged_x_4(cod, api_for):

@@ -2,9 +2,12 @@
 
 import os
 import re
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -82,3 +85,14 @@ def demo_login(pages, live_server):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def midday():
+    """Today at 13:00 in Moscow (the test projects' zone), the clock ticking: a role's day
+    that counts "today's" orders is the same whatever the hour CI runs at (at 00:15 MSK an
+    order created two hours ago was yesterday's, and the quick-recall tab was empty)."""
+    zone = ZoneInfo("Europe/Moscow")
+    noon = datetime.combine(datetime.now(zone).date(), time(13), tzinfo=zone)
+    with time_machine.travel(noon, tick=True):
+        yield noon

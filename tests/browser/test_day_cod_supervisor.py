@@ -28,7 +28,9 @@ def _rows(page) -> list[str]:
     return [t.strip() for t in page.locator("table.orders tbody tr").all_inner_texts()]
 
 
-def test_cod_supervisor_finds_reopens_and_reports_the_day(pages, live_server, shots, tmp_path):
+def test_cod_supervisor_finds_reopens_and_reports_the_day(
+    pages, live_server, shots, tmp_path, midday
+):
     # given a COD project: the partner's order PH-240042 the operator rejected this
     # morning, two orders waiting for a quick recall, and one confirmed
     world = _world("cod", "cod-day")

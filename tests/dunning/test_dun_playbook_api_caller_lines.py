@@ -19,10 +19,13 @@ def test_the_dun_playbook_names_its_caller_lines_and_a_call_from_one_is_recorded
     order_id = intake(api_for(dun.partner), dun, payment_method="bank_transfer")["id"]
     for line in lines:
         answer = api.post(f"/orders/{order_id}/calls", {"result": "no_answer", "line": line})
-        assert answer.status_code in (200, 201), answer.data
+        assert answer.status_code == 201, answer.data
     # and one naming a line the playbook does not have is refused, saying which exist
     answer = api.post(f"/orders/{order_id}/calls", {"result": "no_answer", "line": "viber"})
-    assert answer.status_code == 422
+    assert answer.status_code == 422, answer.data
+    assert [(e["rule"], e["field"]) for e in answer.data["errors"]] == [("X-8", "line")]
+    assert "skype" in answer.data["errors"][0]["message"]
+    assert api.get(f"/orders/{order_id}").data["calls_total"] == len(lines)
 
 
 def test_a_playbook_without_caller_lines_says_so_with_an_empty_list(cod, api_for):

@@ -58,9 +58,13 @@ def test_web_404_is_a_translated_page_that_leads_back(cod, client):
 def test_web_form_over_the_size_limit_is_413_not_a_traceback(cod, client):
     client.force_login(cod.operator)
     response = client.post(
-        "/orders/1/comment", {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
+        "/orders/1/comment",
+        {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)},
+        HTTP_ACCEPT_LANGUAGE="ru",
     )
+    # then it is refused in the reader's words, not a traceback
     assert response.status_code == 413
+    assert response.content.decode() == "Форма слишком большая."
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,13 @@ def test_nul_byte_in_a_path_segment_is_422_input(cod, api_for, resource):
     assert_refused(response, "input", "path")
 
 
-def test_nul_byte_in_a_web_path_is_400(cod, client):
+def test_nul_byte_in_a_web_path_is_400_naming_the_path(cod, client):
     client.force_login(cod.operator)
-    assert client.get("/p/%00/").status_code in {400, 404}
+    response = client.get("/p/%00/", HTTP_ACCEPT_LANGUAGE="ru")
+    # then a small page refuses it in words, naming the path, before any view runs
+    assert response.status_code == 400
+    assert "Управляющие символы" in response.content.decode()
+    assert "(path)" in response.content.decode()
 
 
 @pytest.mark.parametrize("length", [limits.NAME + 1, 300])

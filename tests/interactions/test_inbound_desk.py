@@ -28,7 +28,9 @@ def test_an_interaction_without_subject_or_comment_is_refused_and_nothing_writte
     response = api_for(cod.operator).post(
         "/projects/cod/interactions", {"phone": "+79161234567", "subject": "", "comment": ""}
     )
-    assert response.status_code == 422
+    assert response.status_code == 422, response.data
+    errors = {(e["rule"], e["field"]) for e in response.data["errors"]}
+    assert errors == {("X-6", "subject"), ("X-6", "comment")}
     assert not Interaction.objects.exists()
 
 
@@ -37,7 +39,9 @@ def test_sub_and_nbo_facts_are_refused_until_those_playbooks_exist(cod, api_for)
         "/projects/cod/interactions",
         {"phone": "+79161234567", "subject": "x", "comment": "y", "outcome": "stayed"},
     )
-    assert response.status_code == 422 and response.data["errors"][0]["field"] == "outcome"
+    assert response.status_code == 422, response.data
+    assert [(e["rule"], e["field"]) for e in response.data["errors"]] == [("input", "outcome")]
+    assert not Interaction.objects.exists()
 
 
 def test_another_projects_interaction_is_404(cod, shop, api_for):

@@ -112,7 +112,10 @@ def test_an_offer_of_an_unknown_shape_is_refused_as_input(nbo, api_for):
     refused = api_for(nbo.operator).post(
         API_PATH, {**BASE, "offers": [{"offer": "INBA", "answer": "yes"}]}
     )
-    assert refused.status_code == 422 and not Interaction.objects.exists()
+    assert refused.status_code == 422, refused.data
+    assert {rule for rule, _ in _errors(refused)} == {"input"}
+    assert any(field.startswith("offers[0]") for _, field in _errors(refused)), refused.data
+    assert not Interaction.objects.exists()
 
 
 @pytest.mark.parametrize("playbook", ["cod", "sub"])
@@ -230,10 +233,10 @@ def test_a_refused_desk_form_keeps_the_offers_and_the_reason_nbo_5(nbo, client):
 def test_a_desk_of_another_playbook_has_no_offers_and_ignores_them(cod, client):
     client.force_login(cod.operator)
     page = client.get("/p/cod/inbound", {"phone": NUMBER})
-    assert page.context["nbo"] is None and 'class="offers"' not in page.content.decode()
+    assert page.context.get("nbo") is None and 'class="offers"' not in page.content.decode()
     saved = client.post(
         "/p/cod/inbound/record", {**BASE, "line": "first", "offer_INBA": "yes", "lost_reason": "x"}
     )
     assert saved.status_code == 303 and Interaction.objects.count() == 1
     assert not OfferCheck.objects.exists()
-    assert client.get(saved["Location"]).context["recorded"] is None
+    assert client.get(saved["Location"]).context.get("recorded") is None

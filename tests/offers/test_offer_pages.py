@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
+from dozvon.offers.desk import desk_offers, offers_from_post
 from dozvon.offers.models import Adjustment, Campaign, Eligibility, OfferResponse, OffersSettings
-from dozvon.offers.views import desk_offers, offers_from_post
 from tests.offers.conftest import CORPORATE, NUMBER, record
 
 

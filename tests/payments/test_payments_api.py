@@ -216,5 +216,6 @@ def test_bulk_with_an_unencodable_external_id_is_422_not_a_500(dun, api_for):
     response = api_for(dun.supervisor).post("/projects/dun/payments", raw=raw)
 
     # a lone surrogate is malformed input for every endpoint (api/common's parser)
-    assert response.status_code == 422
+    assert response.status_code == 422, response.data
+    assert errors_of(response) == {("input", "[0].external_id")}
     assert not Payment.objects.exists()

@@ -6,20 +6,19 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dozvon.playbooks.definition import parse_playbook
+from dozvon.playbooks.services import playbook_files
 from dozvon.reports import rules
 from dozvon.reports.selectors import approval_groups
 
 pytestmark = pytest.mark.nodb
 
 TODAY = date(2026, 11, 23)
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "dozvon" / "playbooks"
 
 
 def check(start, end, group_by=None, group_bys=rules.GROUP_BYS):
@@ -91,7 +90,7 @@ def test_a_share_stays_between_zero_and_one_x_11(part, extra):
 
 
 def _pb(code):
-    return parse_playbook(tomllib.loads((PLAYBOOKS / f"{code}.toml").read_text()))
+    return parse_playbook(tomllib.loads({p.stem: p for p in playbook_files()}[code].read_text()))
 
 
 def test_cod_approval_is_confirmed_over_confirmed_rejected_and_callbacks_cod_15_16_18():

@@ -10,25 +10,24 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dozvon.core.errors import Violation
-from dozvon.playbooks import definition
 from dozvon.playbooks.definition import OutcomeDef, PlaybookDef, parse_playbook
 from dozvon.playbooks.rules import CallFact, OutcomeContext
+from dozvon.playbooks.services import playbook_files
 
 TZ = "Europe/Moscow"
 MSK = ZoneInfo(TZ)
 # Monday 23 November 2026, 12:00 Moscow time: far from midnight, so "today" is unambiguous.
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=MSK)
-PLAYBOOK_DIR = Path(definition.__file__).parent
 
 
 def load_raw(code: str) -> dict[str, Any]:
     """The playbook file's data, exactly as tomllib reads it."""
-    return tomllib.loads((PLAYBOOK_DIR / f"{code}.toml").read_text(encoding="utf-8"))
+    path = {p.stem: p for p in playbook_files()}[code]  # the engine's and the plug-ins'
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @cache

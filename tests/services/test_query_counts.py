@@ -1,7 +1,8 @@
 """STYLE 11 (Zulip's queries_captured): the SQL statements of the hot requests are held,
 so a change that adds one fails here, loudly, instead of in a benchmark weeks later.
 Counts are per database: PostgreSQL takes in one statement under a per-operator lock
-(COD-9), SQLite in a compare-and-set loop."""
+(COD-9), sent on psycopg's own cursor and counted by tests/statements.py; SQLite in a
+compare-and-set loop."""
 
 from __future__ import annotations
 
@@ -9,20 +10,20 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.orders import services as svc
 from dozvon.queues.services import queue_take_next
+from tests.statements import CaptureStatements
 
 PG = connection.vendor == "postgresql"
 
 
 def _count(fn) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureStatements() as sent:
         fn()
-    return len(ctx.captured_queries)
+    return len(sent)
 
 
 def test_intake_statements(cod, now):
@@ -64,12 +65,10 @@ def test_order_card_statements(cod, now, client):
     order = cod.intake(phone="+79160000001", created_at=now - timedelta(hours=1))
     client.force_login(cod.operator)
     client.get(f"/orders/{order.pk}/")  # warm the session and the playbook cache
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureStatements() as sent:
         response = client.get(f"/orders/{order.pk}/")
     assert response.status_code == 200
-    assert len(ctx.captured_queries) == EXPECTED["card"], "\n".join(
-        q["sql"][:120] for q in ctx.captured_queries
-    )
+    assert len(sent) == EXPECTED["card"], "\n".join(q[:120] for q in sent.statements)
 
 
 # The card's queue bar counts from the tab tally on PostgreSQL, one COUNT per tab on SQLite.

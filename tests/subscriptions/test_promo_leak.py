@@ -14,9 +14,9 @@ from django.db import transaction
 from django.test import Client
 
 from dozvon.accounts.services import token_create
-from dozvon.api.serializers import order_out
 from dozvon.audit.models import AuditEntry
 from dozvon.changes.models import Change
+from dozvon.httpkit.api_serializers import order_out
 from dozvon.messaging.models import MessageTemplate, OutboxMessage
 from dozvon.messaging.rendering import message_context, render
 from dozvon.messaging.services import message_queue, template_save

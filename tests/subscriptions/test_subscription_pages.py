@@ -83,10 +83,7 @@ def test_a_file_is_previewed_with_row_errors_and_nothing_is_written_X_10(sub, cl
     response = client.post("/p/sub/subscriptions/import", {"file": upload})
     assert response.status_code == 303
     preview = client.get(response["Location"])
-    rows = {
-        r["line"]: {(v.rule, v.field) for v in r["check"].violations}
-        for r in preview.context["rows"]
-    }
+    rows = {r.line: {(v.rule, v.field) for v in r.violations} for r in preview.context["rows"]}
     assert rows[2] == {("X-10", "number")} and rows[5] == {("X-10", "number")}
     assert rows[3] == {("X-4", "customer.phone")}
     assert rows[4] == {("X-10", "collection"), ("X-10", "suspend_on")}
@@ -264,4 +261,4 @@ def test_csv_with_commas_and_english_headers_is_read(sub, client):
     response = client.post("/p/sub/subscriptions/import", {"file": upload})
     preview = client.get(response["Location"])
     assert preview.context["preview"].ok
-    assert preview.context["rows"][0]["check"].row.group == "untouched"  # derived (SUB-1)
+    assert preview.context["rows"][0].group == "untouched"  # derived (SUB-1)

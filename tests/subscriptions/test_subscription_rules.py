@@ -233,19 +233,44 @@ def test_an_unknown_outcome_is_refused_SUB_3():
     }
 
 
+def _purchase_as_sub_3_says(outcome, picked, delivered, total, bought):
+    """SUB-3 stated plainly: the issues a purchase records, or None when it is refused. A
+    purchase names distinct issues after the delivered ones, up to the total, not bought
+    before; "bought all" names every one of them (or none: then all are meant), "bought
+    some" names some but not all."""
+    left = [n for n in range(delivered + 1, total + 1) if n not in bought]
+    if not left or len(set(picked)) != len(picked) or not set(picked) <= set(left):
+        return None
+    if outcome == "bought_all":
+        return left if sorted(picked) in ([], left) else None
+    return sorted(picked) if picked and sorted(picked) != left else None
+
+
 @given(
     delivered=st.integers(0, 30),
     total=st.integers(0, 30),
     bought=st.sets(st.integers(0, 31)),
-    picked=st.lists(st.integers(-1, 32), max_size=10),
+    data=st.data(),
 )
-def test_accepted_purchases_are_always_remaining_and_new_SUB_3(delivered, total, bought, picked):
-    facts = r.ContactFacts("active", delivered, min(max(total, delivered), 30), frozenset(bought))
+def test_a_purchase_is_accepted_exactly_when_it_names_new_remaining_issues_SUB_3(
+    delivered, total, bought, data
+):
+    # given a subscription and issues picked at random, half the time among the remaining
+    total = min(max(total, delivered), 30)
+    facts = r.ContactFacts("active", delivered, total, frozenset(bought))
+    anything = st.lists(st.integers(-1, 32), max_size=10)
+    remaining = st.lists(st.sampled_from(facts.purchasable), max_size=10)
+    picked = data.draw(st.one_of(anything, remaining) if facts.purchasable else anything)
     for outcome in ("bought_some", "bought_all"):
+        # when the contact records that purchase
         issues, found = r.check_contact(outcome=outcome, issues=picked, facts=facts)
-        if not found:
-            assert issues and set(issues) <= set(facts.purchasable)
-            assert len(issues) == len(set(issues))
+        # then it is accepted with exactly the issues SUB-3 allows, or refused under SUB-3
+        expected = _purchase_as_sub_3_says(outcome, picked, delivered, total, bought)
+        if expected is None:
+            assert issues == [] and found, (outcome, picked)
+            assert {v.rule for v in found} == {"SUB-3"}, (outcome, picked)
+        else:
+            assert (issues, found) == (expected, []), (outcome, picked)
 
 
 def test_issue_numbers_from_a_form():

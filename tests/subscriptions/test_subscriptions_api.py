@@ -59,7 +59,10 @@ def test_more_than_500_rows_are_refused(sub, api_for):
     response = api_for(sub.supervisor).post(
         "/projects/sub/subscriptions", [body(f"N-{i}") for i in range(501)]
     )
-    assert response.status_code in (413, 422)
+    # then the whole list is malformed input naming the body, and nothing is written
+    assert response.status_code == 422, response.data
+    assert [(e["rule"], e["field"]) for e in response.data["errors"]] == [("input", "body")]
+    assert "500" in response.data["errors"][0]["message"]
     assert not Subscription.objects.exists()
 
 

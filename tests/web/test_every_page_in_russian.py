@@ -23,6 +23,7 @@ from dozvon.interactions.models import Interaction
 from dozvon.messaging.models import MessageTemplate, OutboxMessage
 from dozvon.offers.models import Eligibility
 from dozvon.orders.models import Order
+from dozvon.playbooks.services import playbook_files
 from dozvon.projects.access import projects_for
 from tests.conftest import NOW
 from tests.web.pages_support import (
@@ -36,8 +37,6 @@ from tests.web.pages_support import (
     page_text_and_links,
     whole,
 )
-
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "dozvon" / "playbooks"
 
 # Every role of every demo project (README "Demo"); admin and a supervisor also see the admin.
 ROLES = {
@@ -114,7 +113,7 @@ def _playbook_codes() -> set[str]:
             for item in node:
                 walk(item)
 
-    for path in PLAYBOOKS.glob("*.toml"):
+    for path in playbook_files():  # the engine's and the plug-ins'
         walk(tomllib.loads(path.read_text()))
     return codes
 

@@ -107,5 +107,9 @@ def test_reloading_the_card_after_a_refusal_shows_the_plain_card(client, cod):
     order = cod.intake()
     client.force_login(cod.operator)
     response = client.post(f"/orders/{order.pk}/outcome", {"code": "callback"})
-    assert client.get(response["Location"]).status_code == 422  # the refusal, once
-    assert client.get(response["Location"]).status_code == 200  # reload: the card again
+    refused = client.get(response["Location"])
+    assert refused.status_code == 422  # the refusal, once, naming its rule at the fields
+    assert "(COD-16)" in refused.content.decode()
+    again = client.get(response["Location"])
+    assert again.status_code == 200  # reload: the card again, without the refusal
+    assert "(COD-16)" not in again.content.decode()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from dozvon.core import numbers
 from dozvon.core.errors import Violation, violation
 from dozvon.offers.rules.eligibility import (
     NumberOffers,
@@ -14,7 +15,6 @@ from dozvon.offers.rules.eligibility import (
 )
 from dozvon.offers.rules.vocabulary import (
     REASON_MAX,
-    SHARE_PLACES,
     YES,
 )
 
@@ -88,10 +88,10 @@ class KpiCount:
 
 
 def share(part: int, whole: int) -> Decimal:
-    """part / whole to four places (0 when there is nothing to divide)."""
-    if whole <= 0:
-        return Decimal("0").quantize(SHARE_PLACES)
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    """NBO-5's realized share and YES conversion: `core.numbers.share` (four places, half
+    up, as every report's share), 0.0000 rather than empty when there is nothing to
+    divide: the KPI's API fields are always a number."""
+    return numbers.share(part, whole, empty=numbers.ZERO_SHARE)
 
 
 def kpi_counts(

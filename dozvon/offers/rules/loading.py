@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from dozvon.core.errors import Violation, violation
-from dozvon.core.limits import CODE, COMMENT, PHONE_INPUT, PRODUCT_NAME
+from dozvon.core.limits import CODE, COMMENT, PRODUCT_NAME
+from dozvon.customers.rules import check_phone
 from dozvon.offers.rules.eligibility import (
     CampaignFacts,
 )
@@ -139,9 +140,17 @@ def check_campaign_row(
     return facts, found
 
 
+def as_phone(value: Any) -> str:
+    """A phone from JSON or a cell: text as typed; a number cell (a spreadsheet keeps
+    79161234567 as a number, sometimes as 79161234567.0) as its digits."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean(value)
+
+
 @dataclass(frozen=True)
 class EligibilityRow:
-    phone: str  # as given; the service normalises it (X-4)
+    phone: str  # as given; the service keeps it as `phone_key` normalises it (X-4)
     offer: str
     priority: int | None
     tariff: str
@@ -151,14 +160,12 @@ class EligibilityRow:
 def check_eligibility_row(
     row: Mapping[str, Any], *, known: Collection[str], at: str = ""
 ) -> tuple[EligibilityRow, list[Violation]]:
-    """NBO-1: a number's offer as loaded: phone, offer (a known campaign code), its
-    priority for this number (optional), the number's tariff and services (NBO-4)."""
+    """NBO-1: a number's offer as loaded: phone (X-4, checked as everywhere: any common
+    format of a real number), offer (a known campaign code), its priority for this number
+    (optional), the number's tariff and services (NBO-4)."""
     found: list[Violation] = []
-    phone = clean(row.get("phone"))
-    if not phone:
-        found.append(violation("X-4", f"{at}phone", "The phone is required."))
-    elif len(phone) > PHONE_INPUT or sum(ch.isdigit() for ch in phone) < 5:
-        found.append(violation("X-4", f"{at}phone", "Enter a valid phone number."))
+    phone = as_phone(row.get("phone"))
+    found += check_phone(phone, field=f"{at}phone")
     offer = clean(row.get("offer"))
     if not offer:
         found.append(violation("NBO-1", f"{at}offer", "Name the offer (the campaign code)."))

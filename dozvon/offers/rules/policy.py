@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from dozvon.core.errors import Violation, violation
 from dozvon.core.limits import COMMENT
+from dozvon.core.money import display_money, money
 from dozvon.offers.rules.vocabulary import (
     APPLIED,
     CATEGORIES,
@@ -56,15 +57,14 @@ def parse_policy(data: Any) -> tuple[DiscountPolicy, list[str]]:
 
 
 def as_amount(value: Any) -> Decimal | None:
+    """An amount as typed ("150,00", "150.5", 150) in kopecks (`core.money.money`); None
+    for anything else, including what no amount can be (NaN, 1e30)."""
     if isinstance(value, bool):
         return None
     try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return money(str(value).strip().replace(",", "."))
+    except ValueError:
         return None
-    if not amount.is_finite():
-        return None
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def check_adjustment(
@@ -78,10 +78,12 @@ def check_adjustment(
     policy: DiscountPolicy,
     customer_agreed: bool = True,
     max_amount: Decimal | None = None,
+    currency: str = "",
 ) -> list[Violation]:
     """NBO-6: a known category, a positive amount within the policy's limit for the
     actor's role, a reason, the customer's consent, and the interaction's short subject
-    line and detailed comment (both required)."""
+    line and detailed comment (both required). A refusal names the limit as people read
+    money, in `currency` ("1 500 ₽")."""
     found: list[Violation] = []
     if category not in CATEGORIES:
         found.append(
@@ -113,7 +115,7 @@ def check_adjustment(
                     "NBO-6",
                     "amount",
                     "Over the discount policy's limit of %(limit)s for your role.",
-                    limit=f"{limit:.2f}",
+                    limit=display_money(limit, currency),
                 )
             )
     if not reason:

@@ -24,7 +24,6 @@ PENDING, APPLIED, REJECTED = "pending", "applied", "rejected"
 ADJUSTMENT_STATES = (PENDING, APPLIED, REJECTED)
 
 KPI_TARGET = Decimal("0.85")  # NBO-5 (the playbook's `settings.offers.kpi_target`)
-SHARE_PLACES = Decimal("0.0001")
 
 TARIFF_MAX = 100  # a tariff or service code as the operator's billing names it
 LIST_MAX = 500  # entries of one exclusion list / one number's services

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import limits
 from dozvon.core.errors import DomainError, Forbidden, NotFound, RuleViolations, violation
+from dozvon.core.money import format_money
 from dozvon.interactions.rules import may_change
 from dozvon.interactions.services import interaction_finish, lock_interaction
 from dozvon.offers import rules
@@ -142,6 +143,7 @@ def adjustment_create(
         policy=offers_config(project).policy,
         customer_agreed=customer_agreed,
         max_amount=limits.MAX_AMOUNT,
+        currency=project.currency,
     )
     if found:
         raise RuleViolations(found)
@@ -179,7 +181,7 @@ def adjustment_create(
                 {
                     "id": adjustment.pk,
                     "category": adjustment.category,
-                    "amount": f"{value:.2f}",
+                    "amount": format_money(value),
                     "currency": project.currency,
                     "subject": line,
                     "reason": payload["reason"],
@@ -192,7 +194,7 @@ def adjustment_create(
         changes={
             "adjustment": adjustment.pk,
             "category": adjustment.category,
-            "amount": f"{value:.2f}",
+            "amount": format_money(value),
             "campaign": payload["campaign"],
             "subject": line,
         },

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from dozvon.audit.services import audit_record
 from dozvon.core.errors import RuleViolations, violation
-from dozvon.customers.services import phone_key
+from dozvon.customers.rules import phone_key
 from dozvon.offers import rules
 from dozvon.offers.models import Campaign, Eligibility
 from dozvon.offers.selectors import ensure_offers

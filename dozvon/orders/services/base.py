@@ -17,18 +17,32 @@ from dozvon.projects.access import ensure_can, is_supervising
 from dozvon.queues.selectors import claim_is_live
 
 
-def lock_order(*, order_id: int, actor, action: str) -> Order:
-    """Inside a transaction: the locked row, after the access check (404 outside projects)."""
-    order = (
+def _locked(order_id: int) -> Order | None:
+    """The one row-lock recipe of an order change: the order's row only (not its project's
+    or customer's), with what every service reads of it."""
+    return (
         Order.objects.select_for_update(of=("self",))
         .select_related("project", "project__playbook", "customer")
         .filter(pk=order_id)
         .first()
     )
+
+
+def lock_order(*, order_id: int, actor, action: str) -> Order:
+    """Inside a transaction: the locked row, after the access check (404 outside projects)."""
+    order = _locked(order_id)
     if order is None:
         raise NotFound()
     ensure_can(actor, order.project, action)
     return order
+
+
+def lock_order_for_system(order_id: int) -> Order | None:
+    """Inside a transaction: the system actor's lock (a worker's pass, a trigger, a
+    plug-in's periodic task), `lock_order`'s lock without a user's access check — nobody
+    asked for the change. None when the order is gone. Only for code that works every
+    project of its kind by itself, never with an id a caller chose."""
+    return _locked(order_id)
 
 
 def ensure_claim_allows(order: Order, actor, now: datetime) -> None:

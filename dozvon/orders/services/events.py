@@ -40,6 +40,9 @@ class Event(StrEnum):
     EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
     TRIGGER = "order.trigger"  # a playbook trigger run by the worker
     PAID = "order.payment"  # the partner reported a payment (DUN: leaves the worklist)
+    # the partner reported a fact about the order that its playbook's plug-in keeps (where
+    # the goods are, …): the report's own line; what it moves is the effects' lines
+    REPORTED = "order.report"
     # inbound interactions (SUB, NBO)
     INTERACTION_STARTED = "interaction.start"
     INTERACTION_RECORDED = "interaction.record"  # finished: subject, comment, transfer
@@ -66,6 +69,7 @@ TIMELINE_KIND: dict[Event, str] = {
     Event.EFFECT: TimelineKind.AUTO,
     Event.TRIGGER: TimelineKind.AUTO,
     Event.PAID: TimelineKind.STATUS,
+    Event.REPORTED: TimelineKind.AUTO,  # a message id and its values, put in words when read
     Event.INTERACTION_STARTED: TimelineKind.AUTO,
     Event.INTERACTION_RECORDED: TimelineKind.COMMENT,
     Event.INTERACTION_EDITED: TimelineKind.EDIT,

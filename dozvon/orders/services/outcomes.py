@@ -15,7 +15,7 @@ from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
 from dozvon.core.money import money
-from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, Store, declared
+from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, outcome_input_names
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 from dozvon.orders.services.base import (
     apply_route,
@@ -31,15 +31,23 @@ from dozvon.orders.services.edits import check_order_fields, with_delivery_effec
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks import engine
 from dozvon.playbooks.automation_def import EffectDef
-from dozvon.playbooks.rules import ON_DEMAND, CallFact, OutcomeContext
+from dozvon.playbooks.definition import OutcomeDef
+from dozvon.playbooks.rules import FACT_LOADERS, ON_DEMAND, CallFact, OutcomeContext
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, has_role, is_supervising
 
-# A result's own inputs besides problem, comment and callback time (DUN-5: reason, days,
-# promised date), declared in orders.fields; the outcome's checks read them from `values`.
-OUTCOME_INPUTS = frozenset(
-    f.name for f in declared(Store.OUTCOME) if f.name not in {"problem", "comment", "callback_at"}
-)
+
+def plugin_facts(outcome: OutcomeDef, order: Order) -> dict[str, Any]:
+    """What the playbook's plug-in knows of the order that its checks cited by this
+    outcome read (issue 26): each fact loader of those checks called once, with the
+    locked order, their mappings merged in the order of the checks."""
+    loaders = dict.fromkeys(
+        FACT_LOADERS[check.name] for check in outcome.checks if check.name in FACT_LOADERS
+    )
+    facts: dict[str, Any] = {}
+    for load in loaders:
+        facts.update(load(order))
+    return facts
 
 
 @transaction.atomic
@@ -71,7 +79,11 @@ def order_apply_outcome(
     ensure_claim_allows(order, actor, now)
     ensure_open(order, playbook_def(order.project.playbook))
     check_version(order, version)
-    unknown = (set(fields) - set(OUTCOME_ORDER_FIELDS)) | (set(inputs) - OUTCOME_INPUTS)
+    # a result's own inputs besides problem, comment and callback time: the engine's
+    # (DUN-5: reason, days, promised date) and its playbook's plug-in's (orders.fields);
+    # the outcome's checks read them from `values`
+    own_inputs = outcome_input_names(pb.plugin)
+    unknown = (set(fields) - set(OUTCOME_ORDER_FIELDS)) | (set(inputs) - own_inputs)
     if unknown:
         raise RuleViolations([violation("input", n, "Unknown field.") for n in sorted(unknown)])
     refused = check_order_fields(order, fields, actor=actor)
@@ -125,6 +137,7 @@ def order_apply_outcome(
         last_comment_at=last_comment_at,
         marks=frozenset((order.extra or {}).get("marks") or ()),
         customer_email=(order.customer.email or "").strip(),
+        facts=plugin_facts(outcome, order),
     )
     found = engine.evaluate(outcome, ctx)
     if found:

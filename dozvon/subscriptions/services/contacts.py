@@ -38,6 +38,21 @@ class ContactPlan:
     outcome: str
     issues: list[int]
 
+    @property
+    def customer(self):
+        """Who the contact is about (the interaction's caller when their number is not
+        known: a relative phoning about it)."""
+        return self.subscription.customer
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """What the interaction's audit row records of the contact."""
+        return {
+            "subscription": self.subscription.pk,
+            "outcome": self.outcome,
+            "issues": self.issues,
+        }
+
 
 SUB_FACTS = ("subscription", "outcome", "issues")
 

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from dozvon.core.errors import RuleViolations, Violation, violation
+from dozvon.core.errors import RuleViolations, Violation
 from dozvon.messaging.rules import recipient_problems
+from dozvon.messaging.services import message_queue_to
 from dozvon.subscriptions.models import Plan
 
 # --- emails through the outbox ---------------------------------------------------------------
@@ -37,10 +38,6 @@ def queue_email(
     problems = recipient_problems((to or "").strip())
     if problems:
         return None, problems
-    try:
-        from dozvon.messaging.services import message_queue_to
-    except ImportError:
-        return None, [violation("X-9", "template", "Emails to an address cannot be sent yet.")]
     try:
         with transaction.atomic():
             result = message_queue_to(

@@ -215,13 +215,6 @@
     var table = delivery.querySelector("[data-delivery-options]");
     var note = delivery.querySelector("[data-delivery-status]");
     var token = document.querySelector("[name=csrfmiddlewaretoken]");
-    var money = function (amount) {
-      // "1 490 ₽", as the rest of the card shows money
-      return new Intl.NumberFormat(document.documentElement.lang || "ru", {
-        style: "currency", currency: delivery.dataset.currency || "RUB",
-        minimumFractionDigits: 0, maximumFractionDigits: 2,
-      }).format(Number(amount));
-    };
     var days = function (o) {
       if (o.days_min === null || o.days_min === undefined) return "";
       return o.days_min === o.days_max ? o.days_min + " д." : o.days_min + "–" + o.days_max + " д.";
@@ -236,7 +229,8 @@
             var tr = document.createElement("tr");
             tr.dataset.option = o.code;
             if (o.do_not_offer) tr.className = "do-not-offer";
-            [o.name, days(o), money(o.free ? 0 : o.cost)].forEach(function (text) {
+            // amounts come written by the server ("1 490 ₽", core.money.display_money)
+            [o.name, days(o), o.cost_display].forEach(function (text) {
               var td = document.createElement("td");
               td.textContent = text;
               tr.appendChild(td);
@@ -313,13 +307,14 @@
           chosen = o.delivery_method;
           delivery.dataset.version = String(o.version);
           document.querySelectorAll("input[name=version]").forEach(function (v) { v.value = String(o.version); });
-          var cells = { delivery: o.delivery_cost, total: o.total, goods: o.goods_total };
+          var shown = o.display || {};
+          var cells = { delivery: shown.delivery_cost, total: shown.total, goods: shown.goods_total };
           Object.keys(cells).forEach(function (k) {
             var cell = document.querySelector('[data-total="' + k + '"]');
-            if (cell) cell.textContent = money(cells[k]);
+            if (cell) cell.textContent = cells[k];
           });
           status.className = "muted";
-          status.textContent = select.options[select.selectedIndex].text + ": " + money(o.delivery_cost);
+          status.textContent = select.options[select.selectedIndex].text + ": " + shown.delivery_cost;
         }).finally(function () {
           saves.forEach(function (b) { b.disabled = false; });
         });

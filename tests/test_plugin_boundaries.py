@@ -1,0 +1,65 @@
+"""Issue 26: the engine and the surfaces choose a playbook's parts by what its file
+declares (`plugin = "…"`, dozvon.core.plugins), never by comparing playbook codes. A
+plug-in's playbook code may be compared only inside that plug-in; the engine's own
+playbooks (COD, SHOP) are data to every app and compared nowhere."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+from django.apps import apps
+
+from dozvon.playbooks.services import playbook_files
+
+DOZVON = Path(__file__).resolve().parent.parent / "dozvon"
+
+
+def playbook_owners() -> dict[str, str | None]:
+    """Each shipped playbook's code → the app label of the plug-in owning it (None: the
+    engine runs it)."""
+    owners = {}
+    for path in playbook_files():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        owners[data["code"]] = data.get("plugin") or None
+    return owners
+
+
+def compared_codes(source: str, codes) -> list[tuple[int, str]]:
+    """(line, code) of every comparison (==, !=, in, not in) involving a code literal."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Compare):
+            continue
+        for side in (node.left, *node.comparators):
+            elts = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
+            for e in elts:
+                if isinstance(e, ast.Constant) and e.value in codes:
+                    found.append((node.lineno, e.value))
+    return found
+
+
+def test_no_playbook_code_is_compared_outside_its_own_plugin():
+    owners = playbook_owners()
+    assert {"cod", "shop", "dun", "sub", "nbo"} <= set(owners)
+    offences = []
+    for path in sorted(DOZVON.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        app = path.relative_to(DOZVON).parts[0]
+        for line, code in compared_codes(path.read_text(encoding="utf-8"), owners):
+            if owners[code] != app:
+                offences.append(f"{path.relative_to(DOZVON)}:{line} compares {code!r}")
+    assert not offences, offences
+
+
+def test_a_comparison_of_a_code_is_found():
+    source = 'if pb.code == "dun" or code in ("x", "nbo"):\n    pass\n'
+    assert compared_codes(source, {"dun", "nbo"}) == [(1, "dun"), (1, "nbo")]
+
+
+def test_every_plugin_playbook_names_an_installed_plugin():
+    labels = {a.label for a in apps.get_app_configs()}
+    for code, plugin in playbook_owners().items():
+        assert plugin is None or plugin in labels, (code, plugin)
