@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "dozvon.offers",
     "dozvon.reports",
     "dozvon.dunning",
+    "dozvon.pickup",  # PICK: a plug-in (issue 26)
     "dozvon.web",
     "dozvon.commands",  # the `dozvon` command's own (demo, setup, worker, …): a surface
 ]

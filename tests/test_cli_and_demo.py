@@ -42,6 +42,7 @@ def test_demo_fills_every_queue_and_status_group_of_both_playbooks(db, now):
         "pharmacy-demo": 200,
         "subscriptions-demo": 300,
         "telecom-demo": 150,
+        "pickup-demo": 48,
     }
     cod = Project.objects.get(slug="cod-demo")
     assert all(n > 0 for _, n in queue_counts(project=cod, now=now))

@@ -71,6 +71,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /subscriptions/{subscription_id}": frozenset({READ}),
     "PATCH /subscriptions/{subscription_id}": NONE,
     "POST /projects/{slug}/offers": frozenset({TokenScope.OFFERS}),
+    # PICK-1: the partner's parcel reports (the pickup plug-in's scope)
+    "POST /orders/{order_id}/shipment": frozenset({"shipments"}),
+    "GET /orders/{order_id}/shipment": frozenset({READ, "shipments"}),
     "GET /projects/{slug}/offers": frozenset({READ}),
     "POST /projects/{slug}/eligibility": frozenset({TokenScope.OFFERS}),
     "GET /projects/{slug}/subscribers/{phone}/offers": frozenset({READ}),

@@ -19,6 +19,7 @@ from dozvon.automation.tasks import run_triggers
 from dozvon.core.periodic import PeriodicTask, periodic
 from dozvon.messaging.tasks import sweep_outbox
 from dozvon.offers.tasks import send_excluded_reports
+from dozvon.pickup.tasks import pickup_sweep
 from dozvon.queues.tasks import record_queue_snapshots
 from dozvon.webhooks.tasks import sweep_webhooks
 
@@ -53,6 +54,7 @@ PERIODIC = [
     run_triggers,
     record_queue_snapshots,
     send_excluded_reports,
+    pickup_sweep,  # a plug-in's, through the same helper
 ]
 
 
@@ -99,6 +101,7 @@ def test_starting_the_worker_twice_leaves_one_pending_run_of_every_periodic_task
     paths = DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list(
         "task_path", flat=True
     )
+    assert "dozvon.pickup.tasks.pickup_sweep" in paths
     assert sorted(paths) == sorted(set(paths))
 
 
@@ -110,6 +113,7 @@ def test_the_periodic_tasks_are_declared_with_the_one_helper():
         "dozvon.automation.tasks.run_triggers": timedelta(minutes=10),
         "dozvon.queues.tasks.record_queue_snapshots": timedelta(minutes=5),
         "dozvon.offers.tasks.send_excluded_reports": timedelta(hours=1),
+        "dozvon.pickup.tasks.pickup_sweep": timedelta(minutes=15),
     }
     assert all(isinstance(task, PeriodicTask) for task in PERIODIC)
 

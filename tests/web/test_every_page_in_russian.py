@@ -51,6 +51,7 @@ ROLES = {
     "subs-sup": Budget(),
     "tel1": Budget(),
     "tel3": Budget(),
+    "pick1": Budget(),
 }
 
 # ------------------------------------------------------------------ what must not show

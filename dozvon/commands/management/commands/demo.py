@@ -57,6 +57,7 @@ class Command(BaseCommand):
             "  pharmacy-sup                DUN supervisor (clean-up, payments, outbox)\n"
             "  subs-op1, subs-sup          SUB operator and supervisor (subscriptions-demo)\n"
             "  tel1, tel2 / tel3           NBO first-line operators / second line (telecom-demo)\n"
+            "  pick1, pick2                PICK operators (pickup-demo: parcels at pickup points)\n"
             "  partner     integration user for the intake API "
             "(.venv/bin/dozvon token create partner)\n"
         )
