@@ -1,9 +1,9 @@
 """DUN outcome checks (postponement, calling discipline, comment language, "emails only")
 and DUN-6's rule over every comment: plain functions over frozen facts, no ORM; the pure
 rules are dozvon.dunning.rules. The engine finds them only through what `register()`
-puts in `playbooks.rules` (REGISTRY, PLANNERS, ON_DEMAND, COMMENT_RULES) and in the
-plug-in registry (dozvon.core.plugins, point CHECKS), called from the plug-in's
-`plugin.register()`; a playbook file cites them by name."""
+puts in `playbooks.rules` (REGISTRY, PLANNERS, ON_DEMAND),
+`playbooks.comment_rules` (COMMENT_RULES) and in the plug-in registry
+(dozvon.core.plugins, point CHECKS), called from the plug-in's `plugin.register()`; a playbook file cites them by name."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from dozvon.core import plugins
 from dozvon.core.errors import Violation
 from dozvon.dunning import contact_rules
 from dozvon.dunning import rules as dun
+from dozvon.playbooks.comment_rules import register_comment_rule
 from dozvon.playbooks.rules import (
     OutcomeContext,
     Plan,
     is_blank,
     register_check,
-    register_comment_rule,
 )
 
 # DUN-5: a postponed order is due again at this local hour of its day (the start of the

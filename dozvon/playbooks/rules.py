@@ -404,11 +404,6 @@ class Plan:
 # a function of the same parameters returning a `Plan` (engine.plan).
 PLANNERS: dict[str, Callable[..., Plan]] = {}
 
-# Rules over every operator comment (X-6) that a plug-in supplies, each turned on by its
-# key in the playbook's `[settings.comments]` (DUN-6: `language`): key → a function
-# `(conf, text, *, field) -> list[Violation]` of that table, the text and the input's name.
-COMMENT_RULES: dict[str, Callable[..., list[Violation]]] = {}
-
 
 def register_check(
     name: str,
@@ -430,23 +425,3 @@ def register_check(
         ON_DEMAND[name] = frozenset(on_demand)
     if facts is not None:
         FACT_LOADERS[name] = facts
-
-
-def register_comment_rule(key: str, fn: Callable[..., list[Violation]]) -> None:
-    """A plug-in's rule over every comment, on for a playbook whose `[settings.comments]`
-    has `key` (idempotent)."""
-    COMMENT_RULES[key] = fn
-
-
-def check_comment_text(
-    settings: Mapping[str, Any], text: str | None, *, field: str
-) -> list[Violation]:
-    """The playbook's rules over every operator comment (`[settings.comments]`, DUN-6: in
-    Russian), for the comment service; no rule, nothing refused."""
-    conf = settings.get("comments") or {}
-    return [
-        found
-        for key, check in COMMENT_RULES.items()
-        if key in conf
-        for found in check(conf, text, field=field)
-    ]

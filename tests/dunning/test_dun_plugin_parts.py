@@ -9,6 +9,7 @@ import pytest
 
 from dozvon.core import plugins
 from dozvon.dunning import checks, services
+from dozvon.playbooks import comment_rules as C
 from dozvon.playbooks import rules as R
 from dozvon.playbooks.selectors import playbook_def
 from tests.rules.support import playbook
@@ -25,7 +26,7 @@ def test_the_dunning_plug_in_registers_the_checks_dun_toml_cites_by_name():
     assert all(R.REGISTRY[name] is fn for name, fn in supplied.items())
     assert R.PLANNERS["postpone_rules"] is checks.postpone_plan
     assert R.ON_DEMAND["calling_discipline"] == {"last_comment_at"}
-    assert R.COMMENT_RULES["language"] is checks.comment_language
+    assert C.COMMENT_RULES["language"] is checks.comment_language
 
 
 @pytest.mark.nodb
@@ -49,10 +50,10 @@ def test_registering_the_checks_again_changes_nothing():
 @pytest.mark.nodb
 def test_a_comment_rule_is_on_only_where_the_playbook_s_comments_table_names_it_dun_6():
     english = "customer promised to pay tomorrow"
-    refused = R.check_comment_text({"comments": {"language": "ru"}}, english, field="text")
+    refused = C.check_comment_text({"comments": {"language": "ru"}}, english, field="text")
     assert [(v.rule, v.field) for v in refused] == [("DUN-6", "text")]
-    assert R.check_comment_text({}, english, field="text") == []
-    assert R.check_comment_text({"comments": {"language": "en"}}, english, field="text") == []
+    assert C.check_comment_text({}, english, field="text") == []
+    assert C.check_comment_text({"comments": {"language": "en"}}, english, field="text") == []
 
 
 def test_only_a_dun_project_s_emails_pass_the_plug_in_s_guards(dun, cod):

@@ -38,7 +38,7 @@ from dozvon.orders.services.base import (
     search_key,
 )
 from dozvon.orders.services.events import Event, Line, record
-from dozvon.playbooks.rules import check_comment_text
+from dozvon.playbooks.comment_rules import check_comment_text
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, WORK, ensure_can, role_of
 
