@@ -3,7 +3,8 @@ and DUN-6's rule over every comment: plain functions over frozen facts, no ORM; 
 rules are dozvon.dunning.rules. The engine finds them only through what `register()`
 puts in `playbooks.rules` (REGISTRY, PLANNERS, ON_DEMAND),
 `playbooks.comment_rules` (COMMENT_RULES) and in the plug-in registry
-(dozvon.core.plugins, point CHECKS), called from the plug-in's `plugin.register()`; a playbook file cites them by name."""
+(dozvon.core.plugins, point CHECKS), called from the plug-in's `plugin.register()`; a
+playbook file cites them by name."""
 
 from __future__ import annotations
 
