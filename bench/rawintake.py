@@ -127,7 +127,7 @@ class RawIntake:
         from dozvon.core.money import line_total, money
         from dozvon.core.phones import parse_phone
         from dozvon.customers.profanity import is_obscene
-        from dozvon.customers.rules import split_name
+        from dozvon.customers.rules import name_key, split_name
         from dozvon.customers.services import phone_key
         from dozvon.orders import rules
 
@@ -180,7 +180,7 @@ class RawIntake:
                     customer_id,
                     name,
                     phone,
-                    rules.name_key(f"{name} {full}")[:700],
+                    name_key(f"{name} {full}")[:700],
                     self.initial.code,
                     self.initial.group,
                     self.bucket,
@@ -240,7 +240,7 @@ class RawIntake:
 
     def _problem(self, raw_phone, name, customer_id, product_id, order_id, parse_phone, is_obscene):
         """COD-19 a, c, d as `_auto_invalidate` checks them: (problem, text, data)."""
-        from dozvon.orders import rules
+        from dozvon.customers.rules import name_key
 
         intake = self.intake
         if not intake:
@@ -254,12 +254,12 @@ class RawIntake:
         if "obscene_name_problem" in intake and is_obscene(name):
             return intake["obscene_name_problem"], "Obscene words in the name: spam", {}
         if "duplicate_problem" in intake:
-            key = rules.name_key(name)
+            key = name_key(name)
             rows = self.conn.execute(
                 DUPLICATES_SQL,
                 (customer_id, product_id, self.project_id, self.initial.code, order_id),
             ).fetchall()
-            original = next((pk for pk, other in rows if rules.name_key(other) == key), None)
+            original = next((pk for pk, other in rows if name_key(other) == key), None)
             if original is not None:
                 return (
                     intake["duplicate_problem"],

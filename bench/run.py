@@ -408,7 +408,7 @@ def main() -> int:
 
     def reports_phase() -> dict:
         # issue 17: every report over a month of the main project, with its plans
-        from dozvon.reports.bench import bench_reports
+        from bench.reports_timing import bench_reports
 
         timed = bench_reports(cfg.main_slug, out=log)
         EXPLAIN_DIR.mkdir(parents=True, exist_ok=True)

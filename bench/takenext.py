@@ -97,9 +97,9 @@ def _close(worker: Worker) -> None:
 def _give_back(w: Worker, order_id: int, rec: Recorder) -> None:
     w.taken += 1
     if w.every and w.taken % w.every == 0:
-        from dozvon.calls.services import call_attempt_record
         from dozvon.core import clock
         from dozvon.orders.services import order_apply_outcome
+        from dozvon.orders.services.calling import call_attempt_record
 
         def outcome():
             now = clock.now()

@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("addresses/", include("dozvon.addresses.urls")),
-    path("", include("dozvon.delivery.urls")),
+    path("", include("dozvon.web.delivery_urls")),
     path("", include("dozvon.messaging.urls")),
     path("", include("dozvon.payments.urls")),
     # the playbook plug-ins' pages (dozvon.core.plugins.URLS: each a URLconf module path)

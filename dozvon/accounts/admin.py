@@ -7,7 +7,7 @@ from dozvon.accounts.models import ApiToken, User
 from dozvon.audit.admin import AuditedAdmin
 from dozvon.audit.services import audit_record
 from dozvon.core import clock
-from dozvon.core.admin_scope import ScopedTabularInline, admin_projects, user_manageable_by
+from dozvon.projects.admin_scope import ScopedTabularInline, admin_projects, user_manageable_by
 from dozvon.projects.models import Membership, Project
 
 SECRET_FIELDS = ("password", "password1", "password2", "usable_password")
@@ -153,3 +153,36 @@ class ApiTokenAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or token_manageable_by(request.user, obj))
+
+
+# Projects and their memberships: who may do what where (X-1, X-2). Registered here, with
+# the users, since their admin records to the audit log (audit sits above projects).
+class ProjectMembershipInline(ScopedTabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user", "skills")
+
+
+@admin.register(Project)
+class ProjectAdmin(AuditedAdmin):
+    list_display = ("name", "slug", "playbook", "time_zone", "currency", "is_active")
+    search_fields = ("name", "slug")
+    inlines = [ProjectMembershipInline]
+    project_path = "id"
+
+    def has_add_permission(self, request):
+        # a new project has no supervisor yet: nobody but an administrator would see it
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # order history is never deleted (X-6): deactivate a project instead
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    """Supervisors manage memberships of the projects they supervise only: the project,
+    user and product choices are limited to those projects."""
+
+    list_display = ("user", "project", "role", "line", "all_products")
+    list_filter = ("project", "role")
+    autocomplete_fields = ("user", "skills")

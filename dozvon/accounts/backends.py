@@ -9,7 +9,7 @@ X-2 in the admin (issue 25): a staff user with a supervisor membership may do th
 README and docs/webhooks.md promise a supervisor — register webhook endpoints, edit the
 project's email templates and mail settings, manage the project's users, memberships and
 tokens, keep its catalogue and delivery rates, manage its promo codes — and read the rest
-of his projects' rows. Which rows is `core/admin_scope.py`'s business (his projects
+of his projects' rows. Which rows is `projects/admin_scope.py`'s business (his projects
 only); this only says which kinds. Permissions granted by hand (groups, user
 permissions) add to these.
 """

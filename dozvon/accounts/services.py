@@ -6,17 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from dozvon.accounts.models import (
-    TOKEN_SCOPES_ATTR,
-    ApiToken,
-    TokenScope,
-    User,
-    hash_token,
-    known_scopes,
-)
+from dozvon.accounts.models import ApiToken, User, hash_token
 from dozvon.accounts.selectors import user_is_service_account
 from dozvon.audit.services import audit_record
 from dozvon.projects.models import Membership, Project, Role
+from dozvon.projects.scopes import TOKEN_SCOPES_ATTR, TokenScope, known_scopes
 
 
 def token_create(

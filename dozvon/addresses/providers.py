@@ -19,12 +19,8 @@ Khimki).
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from typing import Protocol
-
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 MAX_LIMIT = 20  # DaData answers at most 20 suggestions
 DEFAULT_TIMEOUT = 1.0  # seconds: slower than this and the operator types by hand
@@ -74,7 +70,7 @@ class Suggestion:
         return f"{self.block_type} {self.block}".strip() if self.block else ""
 
     def parts(self) -> dict[str, str]:
-        """The order's address parts (`orders.fields.ADDRESS_PARTS`) plus the extra ones
+        """The order's address parts (`playbooks.fields.ADDRESS_PARTS`) plus the extra ones
         COD-12 fills automatically."""
         return {
             "postal_code": self.postal_code,
@@ -109,33 +105,6 @@ class AddressProvider(Protocol):
     def split(self, line: str, limit: int = 10) -> list[Suggestion]:
         """Candidates for a free-text line; more than one means ambiguous."""
         ...
-
-
-def _setting(name: str, default: str = "") -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
-    return str(value).strip()
-
-
-def get_provider() -> AddressProvider:
-    """The provider the settings choose: `ADDRESS_PROVIDER` = "offline" (default) or
-    "dadata" (needs `DADATA_API_KEY`; `DADATA_SUGGEST_URL` overrides the base URL)."""
-    choice = (_setting("ADDRESS_PROVIDER", "offline") or "offline").lower()
-    if choice == "offline":
-        from dozvon.addresses.offline import OfflineProvider
-
-        return OfflineProvider()
-    if choice == "dadata":
-        from dozvon.addresses.dadata import DEFAULT_BASE_URL, DadataProvider
-
-        key = _setting("DADATA_API_KEY")
-        if not key:
-            raise ImproperlyConfigured("ADDRESS_PROVIDER=dadata needs DADATA_API_KEY")
-        return DadataProvider(
-            api_key=key, base_url=_setting("DADATA_SUGGEST_URL") or DEFAULT_BASE_URL
-        )
-    raise ImproperlyConfigured(f"ADDRESS_PROVIDER must be 'offline' or 'dadata', got {choice!r}")
 
 
 def clamp_limit(limit: int) -> int:

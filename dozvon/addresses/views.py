@@ -18,7 +18,8 @@ from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from dozvon.addresses.providers import ProviderUnavailable, clamp_limit, get_provider
+from dozvon.addresses.choice import get_provider
+from dozvon.addresses.providers import ProviderUnavailable, clamp_limit
 from dozvon.core.http_errors import api_input_error
 
 logger = logging.getLogger(__name__)

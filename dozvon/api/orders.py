@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from ninja import Query, Router, Status
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.core.money import format_money
@@ -20,6 +19,7 @@ from dozvon.httpkit.api_serializers import iso, order_out, timeline_out
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.card_panels import handled_outcomes, outcome_handlers
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can, project_for
 from dozvon.queues import selectors as queue_sel

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dozvon.audit.models import AuditEntry
 from dozvon.audit.services import audit_record
 from dozvon.core import clock
-from dozvon.core.admin_scope import (
+from dozvon.projects.admin_scope import (
     ProjectScopedAdmin,
     ScopedRelatedFieldListFilter,
     lock_unscoped_admins,

@@ -1,94 +1,59 @@
-"""X-8: recording call attempts; they feed the queue and the status rules."""
+"""X-8: the one call recorder. An attempt on an order (`orders.services.calling`) or on an
+inbound interaction (`interactions.services`) is checked by the same rules and written by
+`call_attempt_create`; its timeline line is `call_line`. The caller locks its subject and
+holds the transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from django.db import transaction
+from collections.abc import Collection
+from datetime import datetime
 
 from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.calls.rules import check_call_attempt
 from dozvon.core.errors import RuleViolations
-from dozvon.core.limits import MAX_CALL_SECONDS
-from dozvon.orders.services import Event, ensure_claim_allows, lock_order, record
-from dozvon.orders.services.base import apply_route, bump_version
-from dozvon.playbooks.engine import route
-from dozvon.playbooks.rules import FAILED_RESULTS
-from dozvon.playbooks.selectors import playbook_def
-from dozvon.projects.access import WORK
 
 
-@transaction.atomic
-def call_attempt_record(
+def call_attempt_create(
     *,
-    order_id: int,
-    actor,
+    project,
+    operator,
     result: str,
-    started_at: datetime | None = None,
-    duration_s: int = 0,
-    line: str = "",
+    started_at: datetime,
+    duration_s: int,
+    not_before: datetime,
     now: datetime,
+    order=None,
+    interaction=None,
+    line: str = "",
+    lines: Collection[str] = (),
 ) -> CallAttempt:
-    """X-8: record an attempt on an order, from one of the project's caller lines (the
-    playbook's `caller_lines`, DUN-7) when `line` is given. Without `started_at` the call
-    started `duration_s` before `now`."""
-    order = lock_order(order_id=order_id, actor=actor, action=WORK)
-    ensure_claim_allows(order, actor, now)
-    if started_at is None:
-        # X-8: the call began when its timer did (the card measures the duration from the
-        # click on the phone), not when the result was saved; never before the order
-        seconds = min(max(0, duration_s), MAX_CALL_SECONDS)  # out of range: refused below
-        started_at = max(now - timedelta(seconds=seconds), order.created_at)
-    pb = playbook_def(order.project.playbook)
-    line = (line or "").strip()
+    """X-8: refuse an attempt the rules refuse (all refusals at once), else write it. On an
+    order when `order` is given, else on `interaction`; `not_before` is when its subject
+    began (the order arrived, the interaction started)."""
     found = check_call_attempt(
         result=result,
         results=CallResult.values,
         duration_s=duration_s,
         started_at=started_at,
         now=now,
-        not_before=order.created_at,
+        not_before=not_before,
+        subject="order" if order is not None else "interaction",
         line=line,
-        lines=tuple(pb.settings.get("caller_lines", ())),
+        lines=lines,
     )
     if found:
         raise RuleViolations(found)
-    call = CallAttempt.objects.create(
-        project=order.project,
+    return CallAttempt.objects.create(
+        project=project,
         order=order,
-        operator=actor,
+        interaction=interaction,
+        operator=operator,
         started_at=started_at,
         duration_s=duration_s,
         result=result,
         line=line or None,
         created_at=now,
     )
-    order.calls_total += 1
-    if result in FAILED_RESULTS:
-        order.failed_calls += 1
-    order.last_call_at = max(order.last_call_at or started_at, started_at)
-    written = ["calls_total", "failed_calls", "last_call_at"]
-    via = pb.settings.get("failed_call_outcome")
-    if result in FAILED_RESULTS and via and order.bucket:
-        # COD-2/4/17: the failed attempt itself moves the order (quick recall, then hourly)
-        decision = route(
-            pb.outcomes[via],
-            failed_calls=order.failed_calls,
-            now=now,
-            tz=order.project.time_zone,
-            callback_at=None,
-        )
-        if decision.bucket:
-            written += apply_route(order, decision, keep_callback=True)
-    bump_version(order, now, written)
-    record(
-        Event.CALLED,
-        order=order,
-        actor=actor,
-        now=now,
-        **call_line(call),
-    )
-    return call
 
 
 def call_line(call: CallAttempt) -> dict:

@@ -1,19 +1,19 @@
 """Writing the changes feed: one row per partner-visible order change, appended by
 `orders.services.events.record` (the one place every order change passes through), in the
-caller's transaction, so a rolled-back change leaves no row."""
+caller's transaction, so a rolled-back change leaves no row. The same function then queues
+the change's partner webhooks (`webhooks.services.deliveries_queue`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from dozvon.changes.models import Change
-from dozvon.orders.models import Order
-from dozvon.webhooks.services import deliveries_queue
 
 
-def change_append(*, order: Order, kind: str, now: datetime) -> Change:
-    """The order as it stands after the change (status, status group): one INSERT. The id
-    is set by the database (a trigger on PostgreSQL, AUTOINCREMENT on SQLite)."""
+def change_append(*, order, kind: str, now: datetime) -> Change:
+    """The order (any object with `project_id`, `pk`, `status`, `status_group`) as it
+    stands after the change: one INSERT. The id is set by the database (a trigger on
+    PostgreSQL, AUTOINCREMENT on SQLite)."""
     change = Change(
         project_id=order.project_id,
         order_id=order.pk,
@@ -23,5 +23,4 @@ def change_append(*, order: Order, kind: str, now: datetime) -> Change:
         at=now,
     )
     change.save(force_insert=True)
-    deliveries_queue(change)
     return change

@@ -125,7 +125,7 @@ class Outbox:
 
     def retryable(self, now: datetime) -> Q:
         """What may be sent again now: failed, or queued for a later attempt and free (the
-        compare-and-set of `requeue`, as the rules module's retry_problems says it)."""
+        compare-and-set of `requeue`, as `outbox_rules.retry_problems` says it)."""
         return Q(state=FAILED) | (Q(state=QUEUED, next_attempt_at__gt=now) & self.free(now))
 
     def requeue(self, pk: int, *, now: datetime, **changes) -> bool:

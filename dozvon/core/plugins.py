@@ -29,6 +29,9 @@ The points (their item types are the engine's, this module only keeps them):
 ``PLAYBOOK_FILES`` the playbook files (TOML) a plug-in supplies
 ``SCOPES``        token scopes a plug-in's integration needs (X-13), each with the action
                   it allows and the roles that may do it (``projects.access.PluginScope``)
+``EFFECTS``       effects of a playbook's outcomes and triggers that an app above the
+                  order services applies, by the effect's kind (messaging's
+                  ``send_message``; ``orders.services.effects``)
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ OUTCOMES = "outcomes"
 CONTACTS = "contacts"
 PLAYBOOK_FILES = "playbook_files"
 SCOPES = "scopes"
+EFFECTS = "effects"
 
 POINTS = frozenset(
     {
@@ -72,6 +76,7 @@ POINTS = frozenset(
         CONTACTS,
         PLAYBOOK_FILES,
         SCOPES,
+        EFFECTS,
     }
 )
 

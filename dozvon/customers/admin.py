@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from dozvon.audit.admin import ReadOnlyAdmin
-from dozvon.core.admin_scope import ScopedTabularInline
 from dozvon.customers.models import Customer, CustomerPhone
+from dozvon.projects.admin_scope import ScopedTabularInline
 
 
 class PhoneInline(ScopedTabularInline):

@@ -50,3 +50,9 @@ def check_email(value: str, *, field: str) -> list[Violation]:
     if value and not EMAIL.match(value):
         return [violation("X-3", field, "Enter a valid email address.")]
     return []
+
+
+def name_key(text: str) -> str:
+    """X-4 name search: case-, ё/е- and spacing-insensitive form of a name (also what
+    COD-19 d compares names of duplicates by)."""
+    return " ".join(text.casefold().replace("ё", "е").split())

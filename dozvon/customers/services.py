@@ -6,17 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dozvon.core import limits
 from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import Violation, violation
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone, CustomerType, Gender
 from dozvon.customers.rules import check_email, check_phone, phone_key, split_name, vip_for
-from dozvon.orders.fields import CUSTOMER_FIELDS
-from dozvon.orders.models import Order
-from dozvon.orders.rules import check_writers, name_key
+from dozvon.playbooks.fields import CUSTOMER_FIELDS, check_writers
 
-# What may be edited of a customer (X-3), declared in orders/fields.py.
+# What may be edited of a customer (X-3), declared in playbooks/fields.py.
 EDITABLE = CUSTOMER_FIELDS
 NAME_FIELDS = frozenset({"surname", "first_name", "patronymic"})
 
@@ -95,7 +92,6 @@ def customer_update(
     run `customer_check_edit`."""
     changes: dict[str, tuple[Any, Any]] = {}
     written: list[str] = []
-    old_name = customer.full_name
     old_phone = customer.phone
     extras_before = (
         set(_extra_phones(customer)) if {"phone", "extra_phones"} & set(values) else set()
@@ -144,8 +140,6 @@ def customer_update(
             )
     if written:
         customer.save(update_fields=sorted(set(written)))
-    if NAME_FIELDS & set(written):
-        _orders_show_name(customer, old_name)
     return changes
 
 
@@ -155,16 +149,3 @@ def _extra_phones(customer: Customer) -> list[str]:
             "phone", flat=True
         )
     )
-
-
-def _orders_show_name(customer: Customer, old_name: str) -> None:
-    """X-3/COD-12: a name corrected with the customer is the name their orders show —
-    order lists, exports, emails and the API read `Order.customer_name` — while name
-    search (X-4) still finds each order by the name it arrived with too."""
-    new_name = customer.full_name[: limits.NAME]
-    orders = list(Order.objects.filter(customer=customer).only("id", "customer_name"))
-    for order in orders:
-        as_ordered = order.customer_name or old_name
-        order.name_key = name_key(f"{as_ordered} {new_name}")[:700]
-        order.customer_name = new_name
-    Order.objects.bulk_update(orders, ["customer_name", "name_key"], batch_size=500)

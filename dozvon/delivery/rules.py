@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dozvon.core.money import money
-from dozvon.orders.fields import N_
+from dozvon.playbooks.fields import N_
 
 ANYWHERE = "*"
 COURIER = "courier"

@@ -6,12 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
-
 from dozvon.delivery import rules
 from dozvon.delivery.models import DeliveryRate
 from dozvon.delivery.rules import Address, DeliveryOption, MethodFact, RateFact
-from dozvon.orders.models import Order
 
 
 def delivery_facts(*, project) -> tuple[list[MethodFact], list[RateFact]]:
@@ -77,22 +74,6 @@ def delivery_list_groups(pb) -> tuple[str, ...]:
     return tuple(g for g in pb.settings.get("delivery_list_groups") or () if g in pb.groups)
 
 
-def orders_for_delivery(*, project, groups) -> QuerySet[Order]:
-    """The orders the delivery department plans: those in `groups`, by delivery day and
-    window (undated last), the flagged ones (a note to the department, SHOP-7) first
-    within a day."""
-    return (
-        Order.objects.filter(project=project, status_group__in=list(groups))
-        .select_related("customer")
-        .order_by(
-            F("delivery_date").asc(nulls_last=True),
-            "-delivery_flag",
-            F("delivery_time_from").asc(nulls_last=True),
-            "id",
-        )
-    )
-
-
 def window_rule(pb) -> tuple[str, float] | None:
     """SHOP-7: (rule, hours) of the shortest delivery window an outcome checks, if any."""
     for outcome in pb.outcomes.values():
@@ -107,33 +88,3 @@ def is_short_window(start, end, hours: float) -> bool:
     if start is None or end is None:
         return False
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) < hours * 60
-
-
-def orders_awaiting_approval(*, project, pb, groups, today, limit: int = 100) -> list[Order]:
-    """SHOP-7: open orders, not yet in the department's groups, whose agreed window is
-    shorter than the playbook's minimum and not approved: the department approves them on
-    the card before the operator can hand them over."""
-    window = window_rule(pb)
-    if window is None:
-        return []
-    final = [code for code, s in pb.statuses.items() if s.final]
-    rows = (
-        Order.objects.filter(
-            project=project,
-            delivery_window_approved=False,
-            delivery_time_from__isnull=False,
-            delivery_time_to__isnull=False,
-        )
-        .exclude(status_group__in=list(groups))
-        .exclude(status__in=final)
-        .exclude(delivery_date__lt=today)
-        .select_related("customer")
-        .order_by(F("delivery_date").asc(nulls_last=True), "delivery_time_from", "id")
-    )
-    found = []
-    for order in rows.iterator(chunk_size=200):
-        if is_short_window(order.delivery_time_from, order.delivery_time_to, window[1]):
-            found.append(order)
-            if len(found) >= limit:
-                break
-    return found

@@ -19,9 +19,9 @@ from dozvon.messaging.models import MailSettings
 from dozvon.messaging.rendering import TemplateRefused, message_context, render
 from dozvon.messaging.rules import recipient_problems
 from dozvon.messaging.template_services import offered_bonus, template_for
+from dozvon.orders.claims import claim_is_live
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
-from dozvon.queues.selectors import claim_is_live
 
 SEND = "send_message"
 CANCEL = "cancel"

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.dunning import rules as dun
 from dozvon.dunning.demo_data import FAILED, PAID, TZ
 from dozvon.messaging.services import message_send_now
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.projects.models import Project
 
 # --- the replay -----------------------------------------------------------------------------

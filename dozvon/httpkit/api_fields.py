@@ -1,4 +1,4 @@
-"""The API's side of the field declarations (`orders/fields.py`): a pydantic type for
+"""The API's side of the field declarations (`playbooks/fields.py`): a pydantic type for
 each declared kind, in and out, and models built from a list of declarations — so a
 field declared once appears in the request and response schemas (and the OpenAPI
 document) without being listed here."""
@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, create_model
 
 from dozvon.core import limits
-from dozvon.orders.fields import FieldDecl, Kind
+from dozvon.playbooks.fields import FieldDecl, Kind
 
 Amount = Annotated[
     Decimal,

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, create_model
 
 from dozvon.core import clock, limits
 from dozvon.httpkit.api_fields import Strict, input_model, output_model
-from dozvon.orders.fields import Store, declared, outcome_inputs
+from dozvon.playbooks.fields import Store, declared, outcome_inputs
 
 
 def _text(n: int):
@@ -305,7 +305,7 @@ class OrderFilters(Schema):
 
 
 CustomerPatch = input_model("CustomerPatch", declared(Store.CUSTOMER, edit=True))
-# the order fields an outcome may carry (declared once in orders/fields.py)
+# the order fields an outcome may carry (declared once in playbooks/fields.py)
 DeliveryFields = input_model("DeliveryFields", declared(Store.ORDER, outcome=True), base=Schema)
 
 
@@ -344,7 +344,7 @@ class _ResultBasics(Strict):
 def outcome_models() -> tuple[type, type]:
     """(OutcomeInputs, OutcomeIn): a result's own inputs besides problem, comment and
     callback time — the engine's (DUN-5: reason, days, promised date) and the plug-ins'
-    (orders.fields.register_outcome_field) — and the body of `POST /orders/{id}/outcome`
+    (playbooks.fields.register_outcome_field) — and the body of `POST /orders/{id}/outcome`
     (the order fields a result carries, those inputs, the basics).
 
     Built once, when first asked for: the plug-ins declare their inputs in their apps'

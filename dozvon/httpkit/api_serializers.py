@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
 from dozvon.interactions.selectors import interaction_line_text
-from dozvon.orders.fields import FieldDecl, Kind, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.selectors import CardParts, closing_script, order_queue_code, timeline_text
+from dozvon.playbooks.fields import FieldDecl, Kind, Store, declared
 
 
 def iso(value: datetime | None, tz: str) -> str | None:
@@ -19,7 +19,7 @@ def iso(value: datetime | None, tz: str) -> str | None:
 
 
 def field_out(decl: FieldDecl, value: Any) -> Any:
-    """A declared field's value as responses carry it (orders/fields.py kinds)."""
+    """A declared field's value as responses carry it (playbooks/fields.py kinds)."""
     if decl.kind == Kind.MONEY:
         return format_money(value)
     if decl.kind == Kind.DATE:

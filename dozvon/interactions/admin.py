@@ -2,9 +2,9 @@ from django.contrib import admin
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
-from dozvon.core.admin_scope import ReadOnlyInline
 from dozvon.interactions.models import Interaction
 from dozvon.orders.admin import TimelineInline as OrderTimelineInline
+from dozvon.projects.admin_scope import ReadOnlyInline
 
 
 class CallInline(ReadOnlyInline):

@@ -12,9 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
-from dozvon.calls.models import CallAttempt, CallResult
-from dozvon.calls.rules import check_call_attempt
-from dozvon.calls.services import call_line
+from dozvon.calls.models import CallAttempt
+from dozvon.calls.services import call_attempt_create, call_line
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.rules import phone_key
@@ -238,25 +237,15 @@ def interaction_call_record(
     attempt); the same rules as an order's call."""
     interaction = lock_interaction(interaction_id=interaction_id, actor=actor)
     started_at = started_at or now
-    found = check_call_attempt(
-        result=result,
-        results=CallResult.values,
-        duration_s=duration_s,
-        started_at=started_at,
-        now=now,
-        not_before=interaction.started_at,
-        subject="interaction",
-    )
-    if found:
-        raise RuleViolations(found)
-    call = CallAttempt.objects.create(
+    call = call_attempt_create(
         project=interaction.project,
         interaction=interaction,
         operator=actor,
+        result=result,
         started_at=started_at,
         duration_s=duration_s,
-        result=result,
-        created_at=now,
+        not_before=interaction.started_at,
+        now=now,
     )
     record(
         Event.INTERACTION_CALL,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.audit.services import audit_record
 from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.core.outbox_rules import retry_problems
 from dozvon.messaging import rules
 from dozvon.messaging.models import KEY, MailSettings, MessageState, OutboxMessage
 from dozvon.messaging.rendering import (
@@ -176,7 +177,7 @@ def message_retry(*, message_id: int, actor, now: datetime) -> OutboxMessage:
     if message is None:
         raise NotFound()
     ensure_can(actor, message.project, SUPERVISE)
-    refused = rules.retry_problems(
+    refused = retry_problems(
         state=message.state,
         next_attempt_at=message.next_attempt_at,
         claimed_until=message.claimed_until,
@@ -193,7 +194,7 @@ def message_retry(*, message_id: int, actor, now: datetime) -> OutboxMessage:
     # now, its send task enqueued in this transaction
     if not OUTBOX.requeue(message.pk, now=now, attempts=0):
         raise RuleViolations(
-            rules.retry_problems(
+            retry_problems(
                 state=MessageState.SENT, next_attempt_at=now, claimed_until=None, now=now
             )
         )

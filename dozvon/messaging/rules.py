@@ -8,7 +8,7 @@ import socket
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.headerregistry import Address
 from email.utils import parseaddr
 
@@ -90,33 +90,6 @@ def bonus_problems(
             )
         ]
     return []
-
-
-def retry_problems(
-    *,
-    state: str,
-    next_attempt_at: datetime,
-    claimed_until: datetime | None,
-    now: datetime,
-    rule: str = "X-9",
-) -> list[Violation]:
-    """X-9 "retried on failure": a supervisor may send again a message (an email, a webhook
-    delivery) that failed for good, or send now one waiting for its next attempt; not one
-    already sent, nor one due now or being sent (its worker is at it)."""
-    waiting = (
-        state == "queued"
-        and next_attempt_at > now
-        and (claimed_until is None or claimed_until < now)
-    )
-    if state == "failed" or waiting:
-        return []
-    return [
-        violation(
-            rule,
-            "state",
-            "Only a failed message, or one waiting for its next attempt, can be sent again.",
-        )
-    ]
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
 from dozvon.core.http_errors import domain_errors
+from dozvon.core.outbox_rules import retry_problems
 from dozvon.messaging import selectors
 from dozvon.messaging.models import MessageState
-from dozvon.messaging.rules import retry_problems
 from dozvon.messaging.services import message_retry
 from dozvon.orders.history import person_name
 from dozvon.playbooks.selectors import playbook_def

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
-from dozvon.core.admin_scope import ReadOnlyInline, admin_projects
 from dozvon.orders import history
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.orders.selectors import timeline_text
 from dozvon.playbooks.selectors import playbook_def
+from dozvon.projects.admin_scope import ReadOnlyInline, admin_projects
 
 
 class ItemInline(ReadOnlyInline):

@@ -22,7 +22,7 @@ from dozvon.core.errors import register_field_labels
 from dozvon.core.money import display_money
 from dozvon.core.phones import format_phone
 from dozvon.customers.models import CustomerType, Gender
-from dozvon.orders.fields import ADDRESS_LABELS, ALL_ADDRESS_PARTS, BY_NAME, FieldDecl, Kind
+from dozvon.playbooks.fields import ADDRESS_LABELS, ALL_ADDRESS_PARTS, BY_NAME, FieldDecl, Kind
 
 EMPTY = "—"
 

@@ -6,16 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dozvon.core.errors import N_, Violation, violation
+from dozvon.core.errors import Violation, violation
 from dozvon.core.limits import MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY
 from dozvon.core.money import format_money, line_total, money
-from dozvon.orders.fields import BY_NAME, writable_by
-
-
-def name_key(text: str) -> str:
-    """X-4 name search: case-, ё/е- and spacing-insensitive form of a name (also what
-    COD-19 d compares names of duplicates by)."""
-    return " ".join(text.casefold().replace("ё", "е").split())
 
 
 @dataclass(frozen=True)
@@ -173,24 +166,3 @@ def check_created_at(created_at, *, now, skew_seconds: int = 300) -> list[Violat
     if created_at is not None and (created_at - now).total_seconds() > skew_seconds:
         return [violation("X-10", "created_at", "The order date cannot be in the future.")]
     return []
-
-
-def check_writers(values, *, role: str | None, prefix: str = "") -> list[Violation]:
-    """X-2: each field may be written only by the roles its declaration names
-    (orders/fields.py), e.g. a VIP mark by a supervisor (X-3), a short delivery window's
-    approval by the delivery department (SHOP-7)."""
-    found = []
-    for name in values:
-        decl = BY_NAME.get(name)
-        if decl is not None and not writable_by(decl, role):
-            found.append(
-                violation(decl.rule or "X-2", prefix + name, WRITER_MESSAGES.get(name, _DEFAULT))
-            )
-    return found
-
-
-_DEFAULT = N_("Your role may not change this field.")
-WRITER_MESSAGES = {
-    "vip": N_("Only a supervisor may mark a VIP."),
-    "delivery_window_approved": N_("Only the delivery department may approve a short window."),
-}

@@ -20,9 +20,9 @@ from dozvon.core.errors import NotFound
 from dozvon.core.money import display_money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone
+from dozvon.customers.rules import name_key
 from dozvon.delivery.models import DeliveryMethod
 from dozvon.orders import history
-from dozvon.orders import rules as order_rules
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
@@ -141,7 +141,7 @@ def _search(project, q: str) -> Q:
         return Q(name_key__contains=q)
     cond = Q(external_id__in=sorted({q, q.upper()}))
     if any(ch.isalpha() for ch in q):  # digits alone never search names
-        words = order_rules.name_key(q).split()  # every word, in any order
+        words = name_key(q).split()  # every word, in any order
         cond |= functools.reduce(operator.and_, (Q(name_key__contains=w) for w in words))
         if len(q) >= 4 and " " not in q:  # "PH-2400…": a prefix, on the same pass
             cond |= Q(external_id__startswith=q.upper())

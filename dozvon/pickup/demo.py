@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.catalog.models import Product
 from dozvon.core.demo_people import FEMALE, MALE, _user
 from dozvon.customers.services import CustomerInput
 from dozvon.messaging.models import MailSettings
 from dozvon.messaging.services import template_save
 from dozvon.orders import services as order_svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.pickup import rules
 from dozvon.pickup.services import pickup_outcome_save, shipment_report
 from dozvon.pickup.services.base import PARTNER_EMAIL

@@ -1,13 +1,13 @@
 """PICK's own inputs of its results (PICK-2), declared like the engine's fields
-(`orders.fields.register_outcome_field`, from `plugin.register()`): pick.toml's outcomes
+(`playbooks.fields.register_outcome_field`, from `plugin.register()`): pick.toml's outcomes
 require them, the API's `POST /orders/{id}/outcome` and the card's result forms take them,
 the plug-in's checks read them from the outcome's values and the history shows them by
 their labels."""
 
 from __future__ import annotations
 
-from dozvon.orders.fields import N_, FieldDecl, Kind, Store, register_outcome_field
 from dozvon.pickup import rules
+from dozvon.playbooks.fields import N_, FieldDecl, Kind, Store, register_outcome_field
 
 # PICK-2 `will_collect`: the day the customer will collect the parcel
 COLLECT_ON = FieldDecl("collect_on", Kind.DATE, N_("Will collect on"), Store.OUTCOME)

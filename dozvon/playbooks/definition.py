@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, outcome_field_names
 from dozvon.playbooks import rules as R
 from dozvon.playbooks.automation_def import EffectDef, TriggerDef, parse_effects, parse_triggers
+from dozvon.playbooks.fields import OUTCOME_ORDER_FIELDS, outcome_field_names
 
 LANGS = ("ru", "uk", "en")
 
-# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7), declared in orders.fields.
+# Order fields an outcome may carry and write (SHOP-1…3, SHOP-7), declared in playbooks.fields.
 ORDER_FIELDS = OUTCOME_ORDER_FIELDS
 TAKE_ORDERS = frozenset({"oldest_first", "list"})
 # A tab's arrival days (`created`) as [since, until) in days before today's local date,
@@ -34,7 +34,7 @@ ROLES = frozenset({"operator", "supervisor", "delivery"})
 def __getattr__(name: str) -> Any:
     """`OUTCOME_FIELDS`: every field an outcome of any playbook may require, forbid or
     offer — read when asked for, as plug-ins add their results' inputs in their `ready()`
-    (`orders.fields.register_outcome_field`), after this module was imported. A playbook
+    (`playbooks.fields.register_outcome_field`), after this module was imported. A playbook
     file may cite the engine's fields and its own plug-in's (`outcome_field_names`)."""
     if name == "OUTCOME_FIELDS":
         return outcome_field_names()

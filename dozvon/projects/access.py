@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from dozvon.accounts.models import TOKEN_SCOPES_ATTR, TokenScope
 from dozvon.core import plugins
 from dozvon.core.compiled import CompiledRead
 from dozvon.core.errors import Forbidden, NotFound
 from dozvon.projects.models import Membership, Project, Role
+from dozvon.projects.scopes import TOKEN_SCOPES_ATTR, TokenScope
 
 READ = "read"  # orders, their lists, timelines and queues
 WORK = "work"  # process orders: calls, items, outcomes, comments, edits

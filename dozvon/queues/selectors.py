@@ -47,16 +47,3 @@ def queue_counts(*, project, now: datetime) -> list[tuple[engine.QueueDef, int]]
     return [
         (q, base.filter(queue_filter(q, now=now, tz=project.time_zone)).count()) for q in pb.queues
     ]
-
-
-def claim_idle(project) -> timedelta:
-    """COD-9: a claim left idle this long expires (the playbook's `claim_idle_minutes`)."""
-    return timedelta(minutes=playbook_def(project.playbook).settings.get("claim_idle_minutes", 10))
-
-
-def claim_is_live(order: Order, *, now: datetime) -> bool:
-    return bool(
-        order.claimed_by_id
-        and order.claimed_at
-        and order.claimed_at > now - claim_idle(order.project)
-    )

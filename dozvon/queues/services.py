@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop as N_
 from psycopg.pq import TransactionStatus
 
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations, violation
+from dozvon.orders.claims import claim_idle
 from dozvon.orders.models import Order
 from dozvon.orders.selectors import LIST_ORDER
 from dozvon.orders.services import Event, bump_version, lock_order, record
@@ -29,7 +30,7 @@ from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import WORK, ensure_can, has_role, is_supervising, membership_of
 from dozvon.projects.models import Membership
 from dozvon.queues.models import QueueSnapshot
-from dozvon.queues.selectors import claim_idle, day_start, queue_counts, queue_filter
+from dozvon.queues.selectors import day_start, queue_counts, queue_filter
 
 MAX_ATTEMPTS = 8
 

@@ -13,11 +13,11 @@ from django.utils.translation import get_language
 
 from dozvon.core import clock
 from dozvon.core.http_errors import domain_errors
+from dozvon.orders.claims import claim_idle
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.projects.http import project_or_404
-from dozvon.queues.selectors import claim_idle
 from dozvon.queues.tabs import queue_tabs
 
 LIVE_EVERY_S = 15

@@ -155,13 +155,11 @@ def register(report: Report) -> Report:
 
 def report_for(project, name: str) -> Report | None:
     """The report of this name if the project's playbook has it."""
-    _load_builtin()
     report = REPORTS.get(name)
     return report if report is not None and report.available(project) else None
 
 
 def reports_for(project) -> list[Report]:
-    _load_builtin()
     return [r for r in REPORTS.values() if r.available(project)]
 
 
@@ -218,10 +216,6 @@ def register_from_rows(
             extra_keys=tuple(extra_keys),
         )
     )
-
-
-def _load_builtin() -> None:
-    from dozvon.reports import selectors  # noqa: F401  (registers operators, outcomes, funnel)
 
 
 @dataclass

@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from dozvon.audit.admin import AuditedAdmin, ReadOnlyAdmin
 from dozvon.core import clock
-from dozvon.core.admin_scope import ProjectScopedAdmin, ReadOnlyInline
+from dozvon.projects.admin_scope import ProjectScopedAdmin, ReadOnlyInline
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.models import (
     Collection,

@@ -1,7 +1,7 @@
 """SUB-1: "inform accelerated subscribers" — one information email per accelerated
 active subscription, whatever the clicks or crashes.
 
-A click starts a run (`inform_accelerated`) and enqueues its task in the same
+A click starts a run (`inform_start.inform_accelerated`) and enqueues its task in the same
 transaction; the worker works it off in batches (`inform_batch`), each one transaction
 that queues the batch's emails in the outbox and marks the subscriptions informed
 together — a crash loses a whole batch or none of it. Each email's idempotency key is
@@ -16,35 +16,11 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from dozvon.audit.services import audit_record
-from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.subscriptions.models import InformRun, Plan, Status, Subscription
-from dozvon.subscriptions.selectors import ensure_keeps_subscriptions, sub_settings
+from dozvon.subscriptions.selectors import sub_settings
 from dozvon.subscriptions.services import plan_name, queue_email
 
 BATCH = 100
-
-
-@transaction.atomic
-def inform_accelerated(*, project, actor, now: datetime) -> InformRun:
-    """The supervisor's click: a run, worked off by the worker (progress on the
-    subscriptions page)."""
-    ensure_can(actor, project, SUPERVISE)
-    ensure_keeps_subscriptions(project)
-    run = InformRun.objects.create(project=project, started_by=actor, started_at=now)
-    audit_record(
-        actor=actor,
-        action="subscription.inform",
-        target_type="informrun",
-        target_id=run.pk,
-        project=project,
-        changes={},
-        now=now,
-    )
-    from dozvon.subscriptions.tasks import inform_run
-
-    inform_run.enqueue(run.pk)  # committed (or not) with the run
-    return run
 
 
 def to_inform(project):

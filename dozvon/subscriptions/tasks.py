@@ -1,5 +1,5 @@
 """Background work of subscriptions on the `dozvon worker`, each enqueued in the
-transaction of the supervisor's click: SUB-1's information run (inform.inform_accelerated)
+transaction of the supervisor's click: SUB-1's information run (inform_start.inform_accelerated)
 and the writing of a large subscriptions file (X-10, issue 25: uploads.import_commit)."""
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from dozvon.core.http_errors import domain_errors
 from dozvon.projects.access import READ, SUPERVISE, ensure_can, is_supervising, projects_for
 from dozvon.projects.http import project_or_404
 from dozvon.subscriptions import promo_rules, rules
-from dozvon.subscriptions.inform import inform_accelerated
+from dozvon.subscriptions.inform_start import inform_accelerated
 from dozvon.subscriptions.models import EscalationState, Group, ImportState, Status
 from dozvon.subscriptions.promo import promo_apply
 from dozvon.subscriptions.promo_card import order_for_promo, remember_refusal

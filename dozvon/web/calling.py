@@ -10,14 +10,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
 from dozvon.core.http_errors import domain_errors
 from dozvon.core.limits import MAX_CALL_SECONDS
 from dozvon.orders import selectors as order_sel
 from dozvon.orders.card_flow import rerender
-from dozvon.orders.services.calling import order_no_answer
+from dozvon.orders.services.calling import call_attempt_record, order_no_answer
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.web.card import on_card
 from dozvon.web.loop import AUTO_NEXT, came_from, next_order

@@ -18,8 +18,8 @@ from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.card_flow import REFUSAL, back_to_card, rerender
 from dozvon.orders.card_panels import card_panels, outcome_handlers
-from dozvon.orders.fields import Store
 from dozvon.orders.services.outcomes import order_reopen as reopen
+from dozvon.playbooks.fields import Store
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.queues import services as queue_svc
 

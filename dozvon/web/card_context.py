@@ -22,7 +22,8 @@ from dozvon.delivery.models import DeliveryMethod
 from dozvon.delivery.selectors import delivery_list_groups, is_short_window, window_rule
 from dozvon.orders import selectors as order_sel
 from dozvon.orders.card_panels import SLOTS, CardFacts, CardPanel, card_panels
-from dozvon.orders.fields import (
+from dozvon.orders.claims import claim_idle
+from dozvon.playbooks.fields import (
     ADDRESS_LABELS,
     ALL_ADDRESS_PARTS,
     BY_NAME,
@@ -40,7 +41,6 @@ from dozvon.projects.access import (
     projects_for,
     role_of,
 )
-from dozvon.queues.selectors import claim_idle
 from dozvon.queues.tabs import queue_tabs
 from dozvon.web.forms import PAYMENT_LABELS, field_spec, form_values
 from dozvon.web.loop import auto_next_on, came_from

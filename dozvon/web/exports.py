@@ -20,8 +20,8 @@ from dozvon.core.http_errors import domain_errors
 from dozvon.core.phones import format_phone
 from dozvon.core.tabular import DATE, DATETIME, MONEY, NUMBER, TEXT, Column
 from dozvon.delivery.models import DeliveryMethod
-from dozvon.orders.fields import ALL_ADDRESS_PARTS
 from dozvon.orders.models import OrderItem
+from dozvon.playbooks.fields import ALL_ADDRESS_PARTS
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can
 from dozvon.projects.http import project_or_404

@@ -18,7 +18,8 @@ from dozvon.core.form_values import parse_day as parse_day
 from dozvon.core.form_values import parse_discount as parse_discount
 from dozvon.core.form_values import parse_int as parse_int
 from dozvon.core.money import format_money
-from dozvon.orders.fields import (
+from dozvon.orders.history import PAYMENT_LABELS as PAYMENT_LABELS
+from dozvon.playbooks.fields import (
     ADDRESS_LABELS,
     ADDRESS_PARTS,
     ALL_ADDRESS_PARTS,
@@ -29,7 +30,6 @@ from dozvon.orders.fields import (
     declared,
     outcome_inputs,
 )
-from dozvon.orders.history import PAYMENT_LABELS as PAYMENT_LABELS
 
 # X-7: a value that does not parse says the format expected, naming the field
 BAD_VALUE: dict[Kind, str] = {
@@ -88,7 +88,7 @@ def _parse(decl: FieldDecl, post, name: str):
 
 
 def parse_fields(post, decls) -> tuple[dict[str, Any], list[Violation]]:
-    """The declared fields present in a form, parsed by their kind (orders/fields.py)."""
+    """The declared fields present in a form, parsed by their kind (playbooks/fields.py)."""
     fields: dict[str, Any] = {}
     found: list[Violation] = []
     for decl in decls:
@@ -105,7 +105,7 @@ def parse_fields(post, decls) -> tuple[dict[str, Any], list[Violation]]:
 def parse_outcome(post, tz: str) -> tuple[dict[str, Any], list[Violation]]:
     """Outcome form → keyword arguments for `order_apply_outcome` (without ids). A
     result's own inputs besides problem, comment and callback time are the engine's
-    (DUN-5) and the plug-ins' (orders.fields), read as declared now: the service refuses
+    (DUN-5) and the plug-ins' (playbooks.fields), read as declared now: the service refuses
     one that the order's playbook does not know."""
     fields, found = parse_fields(post, declared(Store.ORDER, outcome=True))
     inputs, bad_inputs = parse_fields(post, outcome_inputs())

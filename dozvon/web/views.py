@@ -23,6 +23,7 @@ from dozvon.core.errors import RuleViolations
 from dozvon.core.http_errors import RETRY_AFTER_S, database_unreachable, domain_errors
 from dozvon.delivery.selectors import delivery_list_groups
 from dozvon.orders import selectors as order_sel
+from dozvon.orders.claims import claim_idle
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import (
@@ -31,7 +32,6 @@ from dozvon.projects.access import (
 )
 from dozvon.projects.http import project_or_404
 from dozvon.queues import services as queue_svc
-from dozvon.queues.selectors import claim_idle
 from dozvon.queues.tabs import queue_tabs
 from dozvon.web.order_list import filtered_orders, list_filter
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import AuditedAdmin, ReadOnlyAdmin
-from dozvon.core.admin_scope import ScopedTabularInline
+from dozvon.projects.admin_scope import ScopedTabularInline
 from dozvon.webhooks.models import EVENT_KINDS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 

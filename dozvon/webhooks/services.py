@@ -1,4 +1,4 @@
-"""Queueing partner webhooks: called by `changes.services.change_append` for every feed
+"""Queueing partner webhooks: called by `orders.services.events.record` for every feed
 row, in the change's own transaction, so a rolled-back change queues nothing and a saved
 one is never left without its deliveries; likewise by the balance adjustments' services
 (NBO-6) for an adjustment created or decided; and a supervisor's "send again" of a
@@ -18,8 +18,7 @@ from dozvon.audit.services import audit_record
 from dozvon.changes.models import Change
 from dozvon.core.errors import NotFound, RuleViolations
 from dozvon.core.money import format_money
-from dozvon.messaging.rules import retry_problems
-from dozvon.orders.models import Order
+from dozvon.core.outbox_rules import retry_problems
 from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.webhooks.models import (
     ADJUSTMENT,
@@ -80,15 +79,13 @@ def body_of(change: Change, external_id: str | None) -> str:
     )
 
 
-def deliveries_queue(change: Change) -> list[WebhookDelivery]:
+def deliveries_queue(change: Change, *, external_id: str | None) -> list[WebhookDelivery]:
     """One delivery per active endpoint of the change's project subscribed to its kind,
-    each with its send task enqueued, in the caller's transaction."""
+    each with its send task enqueued, in the caller's transaction. `external_id` is the
+    order's id in the partner's system, which the body carries."""
     endpoints = _subscribed(change.project_id, change.kind)
     if not endpoints:
         return []
-    external_id = (
-        Order.objects.filter(pk=change.order_id).values_list("external_id", flat=True).first()
-    )
     body = body_of(change, external_id)
     deliveries = []
     with transaction.atomic():

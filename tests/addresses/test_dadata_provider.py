@@ -8,8 +8,9 @@ import time
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from dozvon.addresses.choice import get_provider
 from dozvon.addresses.dadata import DadataProvider
-from dozvon.addresses.providers import ProviderUnavailable, get_provider
+from dozvon.addresses.providers import ProviderUnavailable
 from tests.addresses.fake_dadata import MOSCOW, PATH
 
 pytestmark = pytest.mark.nodb

@@ -23,7 +23,6 @@ from dozvon.accounts.models import ApiToken, User
 from dozvon.accounts.services import token_create
 from dozvon.audit.models import AuditEntry
 from dozvon.audit.services import audit_record
-from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.delivery.models import DeliveryMethod, DeliveryRate
 from dozvon.interactions.services import (
@@ -33,6 +32,7 @@ from dozvon.interactions.services import (
 )
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.projects.models import Membership, Project
 from tests.conftest import NOW
 from tests.factories import MembershipFactory, ProductFactory, ProjectFactory, UserFactory

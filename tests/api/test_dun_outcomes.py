@@ -1,11 +1,11 @@
 """DUN outcomes (issue 14, first part): a postponement's reason, days and promised date
-are declared outcome inputs (orders/fields.py), so the API takes them and the playbook's
+are declared outcome inputs (playbooks/fields.py), so the API takes them and the playbook's
 rules judge them (DUN-5, DUN-7)."""
 
 from datetime import timedelta
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from tests.api.support import errors_of, intake
 
 

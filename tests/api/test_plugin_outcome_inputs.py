@@ -1,5 +1,5 @@
 """Issue 26: the body of `POST /orders/{id}/outcome` carries the inputs the installed
-plug-ins declare for their results (`orders.fields.register_outcome_field`, from their
+plug-ins declare for their results (`playbooks.fields.register_outcome_field`, from their
 apps' `ready()`). The plug-ins' own modules import the API's schemas while the apps load,
 before they register anything, so the body is built once the apps are ready — never at
 import — and an input one plug-in declared is refused for an order of another playbook."""
@@ -13,7 +13,7 @@ from django.apps import apps
 
 from dozvon.api.v1 import api
 from dozvon.httpkit import api_schemas
-from dozvon.orders.fields import Kind, outcome_inputs
+from dozvon.playbooks.fields import Kind, outcome_inputs
 from tests.conftest import NOW
 
 

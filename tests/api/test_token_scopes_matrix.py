@@ -16,12 +16,12 @@ import re
 import pytest
 from django.test import Client
 
-from dozvon.accounts.models import TokenScope, known_scopes
 from dozvon.accounts.services import token_create
 from dozvon.api.v1 import api
 from dozvon.customers.services import CustomerInput
 from dozvon.offers.services import adjustment_create, campaigns_load, eligibility_load
 from dozvon.orders import services as svc
+from dozvon.projects.scopes import TokenScope, known_scopes
 from tests.conftest import _world
 from tests.factories import MembershipFactory, UserFactory
 from tests.offers.conftest import CAMPAIGNS, ELIGIBILITY, NUMBER, record

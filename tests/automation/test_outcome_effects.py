@@ -7,10 +7,10 @@ import pytest
 from django.db import transaction
 
 from dozvon.audit.models import AuditEntry
-from dozvon.automation.services import effects_apply
 from dozvon.core.errors import RuleViolations
 from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.effects import effects_apply
 from dozvon.playbooks.automation_def import EffectDef
 from tests.automation.support import MSK, automatic_lines, dun_world, fresh, pending_order
 

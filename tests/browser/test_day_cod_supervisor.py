@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from tests.browser.test_operator_day import count, login
 from tests.conftest import _world
 

@@ -14,10 +14,10 @@ import pytest
 import time_machine
 
 from dozvon.automation.services import triggers_run
-from dozvon.calls.services import call_attempt_record
 from dozvon.messaging.models import OutboxMessage
 from dozvon.orders.models import Order
 from dozvon.orders.services import order_add_comment
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.payments.models import Payment
 from tests.browser.test_day_dun_operator import pharmacy, today_at
 from tests.browser.test_operator_day import login

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 
 from dozvon.automation.services import triggers_run
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from tests.browser.test_operator_day import login
 from tests.conftest import _world
 from tests.web.test_dun_worklist import dun_order

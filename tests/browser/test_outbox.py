@@ -7,10 +7,10 @@ import re
 import pytest
 from django.utils import timezone
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.messaging.demo import seed_demo_outbox, seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.webhooks.models import WebhookDelivery, WebhookEndpoint
 from dozvon.webhooks.sending import delivery_send
 from tests.conftest import _world

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import transaction
 
-from dozvon.automation.services import effects_apply
-from dozvon.calls.services import call_attempt_record
 from dozvon.changes.models import Change
 from dozvon.core.errors import RuleViolations
 from dozvon.interactions.services import interaction_add_comment, interaction_start
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
+from dozvon.orders.services.effects import effects_apply
 from dozvon.orders.services.events import Event
 from dozvon.orders.services.outcomes import order_reopen
 from dozvon.playbooks.automation_def import EffectDef

@@ -16,9 +16,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.changes.models import Change
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.orders.services.outcomes import order_reopen
 from tests.api.support import unique_phone
 from tests.api.test_service_accounts import TokenApi, token_create

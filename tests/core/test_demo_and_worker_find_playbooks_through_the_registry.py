@@ -10,13 +10,13 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from dozvon.commands.demo_cod_shop import build_cod_shop_demo
 from dozvon.commands.management.commands.worker import schedule_periodic
 from dozvon.core import plugins
 from dozvon.core.demo import build_demo
 from dozvon.dunning.demo import build_pharmacy_demo
 from dozvon.offers.demo import build_telecom_demo
 from dozvon.offers.tasks import send_excluded_reports
-from dozvon.orders.demo import build_cod_shop_demo
 from dozvon.subscriptions.demo import build_subscriptions_demo
 
 

@@ -11,9 +11,9 @@ from dozvon.core.errors import RuleViolations
 from dozvon.delivery.demo import seed_demo_rates
 from dozvon.delivery.models import DeliveryMethod, DeliveryRate
 from dozvon.delivery.selectors import order_delivery_options
-from dozvon.delivery.services import order_choose_delivery
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
+from dozvon.orders.services.delivery import order_choose_delivery
 from tests.conftest import NOW
 from tests.delivery.conftest import MOSCOW, order_at
 

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dozvon.automation.services import triggers_run
-from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.services.calling import call_attempt_record
 
 MSK = ZoneInfo("Europe/Moscow")
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import tabular
 from dozvon.core.tabular import DATE, DATETIME, DURATION, MONEY, NUMBER, PERCENT, TEXT
+from dozvon.orders.services.calling import call_attempt_record
 from tests.exports.support import as_dicts, body, csv_rows, will_think_contact, xlsx_rows
 from tests.subscriptions.conftest import sub_row
 

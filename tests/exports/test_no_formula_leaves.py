@@ -14,11 +14,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.offers.services import nbo_interaction_record
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.reports.registry import reports_for
 from tests.dunning.support import at, in_worklist
 from tests.exports.support import (

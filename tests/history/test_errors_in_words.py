@@ -14,8 +14,8 @@ from django.utils import translation
 
 from dozvon.core import clock
 from dozvon.core.errors import violation
-from dozvon.orders.fields import BY_NAME
 from dozvon.orders.models import Order
+from dozvon.playbooks.fields import BY_NAME
 from dozvon.web.forms import error_parts, form_values, parse_fields
 from tests.web.test_dun_card import AFTERNOON, worked_today
 from tests.web.test_dun_worklist import entered

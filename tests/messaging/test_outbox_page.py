@@ -18,7 +18,6 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from dozvon.audit.models import AuditEntry
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
@@ -32,6 +31,7 @@ from dozvon.messaging.tasks import send_message
 from dozvon.orders import services as svc
 from dozvon.orders.models import TimelineEntry
 from dozvon.orders.selectors import timeline_text
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.webhooks.models import WebhookDelivery, WebhookEndpoint
 from dozvon.webhooks.sending import RETRY_FOR, delivery_send

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from dozvon.automation.services import effects_apply
 from dozvon.customers.services import CustomerInput
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
@@ -20,6 +19,7 @@ from dozvon.orders import services as svc
 from dozvon.orders.models import TimelineEntry
 from dozvon.orders.selectors import timeline_text
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.effects import effects_apply
 from dozvon.playbooks.automation_def import EffectDef
 from dozvon.playbooks.selectors import playbook_def
 from tests.automation.support import MSK, automatic_lines, dun_world, fresh

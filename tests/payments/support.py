@@ -12,10 +12,10 @@ from django.test import Client
 
 from dozvon.accounts.services import token_create
 from dozvon.automation.services import triggers_run
-from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.orders import services as svc
 from dozvon.orders.models import Order
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.payments.models import Payment
 from tests.conftest import NOW, Api
 

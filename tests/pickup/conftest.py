@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.messaging.models import MailSettings
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.pickup import rules
 from dozvon.pickup.demo import save_templates
 from dozvon.pickup.services import pickup_outcome_save, shipment_report

@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.orders.models import Order
 from dozvon.orders.selectors import order_queue_code
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.queues.selectors import queue_counts
 from dozvon.queues.services import queue_take_next
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dozvon.core.demo import build_demo
+from dozvon.orders.claims import claim_idle
 from dozvon.orders.models import Order
 from dozvon.orders.services import order_reopen
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.models import Membership, Project
-from dozvon.queues.selectors import claim_idle, queue_filter
+from dozvon.queues.selectors import queue_filter
 from dozvon.queues.services import queue_candidates
 
 

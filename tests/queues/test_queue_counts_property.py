@@ -7,11 +7,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import DomainError
 from dozvon.orders.models import Order
 from dozvon.orders.selectors import order_queue_code
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.queues import tally
 from dozvon.queues.selectors import queue_counts
 from dozvon.queues.services import queue_take_next

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.services import playbook_files, playbook_load
 from dozvon.queues.services import order_release, queue_take_next
 from tests.factories import MembershipFactory, UserFactory

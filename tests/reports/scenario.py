@@ -10,9 +10,9 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import DomainError
 from dozvon.orders.services import order_add_item, order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.queues.services import queue_snapshot_record
 from tests.factories import MembershipFactory, UserFactory
 

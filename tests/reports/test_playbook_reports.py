@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 import time_machine
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.interactions.services import interaction_record
 from dozvon.offers.selectors import offers_kpi
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.payments.selectors import payments_after_calls, payments_after_calls_totals
 from dozvon.payments.services import payment_report
 from dozvon.reports.registry import report_for, run

@@ -41,7 +41,6 @@ def kpi_reports():
              "share": Decimal("1")},
         ]  # fmt: skip
 
-    registry._load_builtin()
     before = dict(registry.REPORTS)
     register_from_rows(
         name="payments_after_calls",

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dozvon.calls.models import CallAttempt
-from dozvon.calls.services import call_attempt_record
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.reports import tally
 from dozvon.reports.models import ActivityHour, FunnelDay, OperatorDay, OutcomeDay, OutcomeHour
 from dozvon.reports.registry import report_for, run

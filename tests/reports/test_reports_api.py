@@ -12,8 +12,8 @@ import time_machine
 from django.test import Client
 
 from dozvon.accounts.services import token_create
-from dozvon.calls.services import call_attempt_record
 from dozvon.orders.services import order_add_item, order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from tests.conftest import NOW
 from tests.factories import MembershipFactory, UserFactory
 

@@ -72,7 +72,7 @@ def test_moments_take_the_day_and_a_24_hour_clock():
 def test_a_time_with_a_zone_is_not_a_delivery_time():
     from django.http import QueryDict
 
-    from dozvon.orders.fields import BY_NAME
+    from dozvon.playbooks.fields import BY_NAME
     from dozvon.web.forms import parse_fields
 
     fields, errors = parse_fields(

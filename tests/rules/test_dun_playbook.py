@@ -12,10 +12,10 @@ import pytest
 
 from dozvon.calls.models import CallAttempt
 from dozvon.calls.rules import check_call_line
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import RuleViolations
 from dozvon.customers.services import CustomerInput
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.definition import OUTCOME_FIELDS
 from dozvon.playbooks.engine import evaluate
 from dozvon.playbooks.rules import REGISTRY, CallFact

@@ -1,4 +1,4 @@
-"""Who may write a field (X-2), as its declaration in orders/fields.py names: a short
+"""Who may write a field (X-2), as its declaration in playbooks/fields.py names: a short
 delivery window's approval by the delivery department (SHOP-7), a VIP mark by a
 supervisor (X-3). Pure: the edit and the outcome services both apply `check_writers`."""
 
@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from dozvon.core.errors import violation
-from dozvon.orders.rules import check_writers
+from dozvon.playbooks.fields import check_writers
 
 pytestmark = pytest.mark.nodb
 

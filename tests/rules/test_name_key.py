@@ -1,6 +1,6 @@
 """X-4 name search and COD-19 d duplicate names compare names in one normal form."""
 
-from dozvon.orders.rules import name_key
+from dozvon.customers.rules import name_key
 
 
 def test_name_key_ignores_case_yo_and_spacing_x_4():

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import Forbidden, RuleViolations
 from dozvon.orders.models import Order
 from dozvon.orders.services import order_add_item, order_apply_outcome, order_update
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.orders.services.outcomes import order_reopen
 
 

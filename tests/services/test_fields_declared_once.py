@@ -1,4 +1,4 @@
-"""Issue 11 (STYLE 9): a field is declared once (orders/fields.py) and the API schemas,
+"""Issue 11 (STYLE 9): a field is declared once (playbooks/fields.py) and the API schemas,
 the OpenAPI document, the workspace form and the serializer are derived from it."""
 
 from datetime import date, datetime, time
@@ -13,8 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 from dozvon.httpkit import api_fields as api_fields
 from dozvon.httpkit import api_schemas as schemas
 from dozvon.httpkit.api_serializers import fields_out
-from dozvon.orders import fields
-from dozvon.orders.fields import FieldDecl, Kind, Store
+from dozvon.playbooks import fields
+from dozvon.playbooks.fields import FieldDecl, Kind, Store
 from dozvon.web.forms import field_spec, form_values, parse_fields
 
 FLOOR = FieldDecl("delivery_floor", Kind.TEXT, "Probe floor", Store.ORDER, 10, outcome=True)

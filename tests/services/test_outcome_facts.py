@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import RuleViolations
 from dozvon.customers.services import CustomerInput
 from dozvon.orders.models import Order, OrderItem, TimelineEntry
 from dozvon.orders.services import ItemInput, order_apply_outcome, order_intake, order_update
+from dozvon.orders.services.calling import call_attempt_record
 
 MSK = ZoneInfo("Europe/Moscow")
 MOSCOW = {"region": "Москва", "city": "Москва", "street": "Тверская", "house": "1"}

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 
 from dozvon.audit.models import AuditEntry
-from dozvon.calls.services import call_attempt_record
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 
 
 def _snapshot(order_id):

@@ -1,6 +1,6 @@
 """Issue 26: what the engine offers any playbook plug-in, proven with a probe plug-in of
 this test's own (no shipped plug-in's names): inputs of its results declared like the
-engine's fields (`orders.fields.register_outcome_field`) — cited by its playbook file,
+engine's fields (`playbooks.fields.register_outcome_field`) — cited by its playbook file,
 taken by the outcome service, the card's forms and put in words by the history — and the
 facts its checks read, loaded by the outcome service with the locked order
 (`register_check(..., facts=)`); a partner's report as its own event kind; the system's
@@ -21,15 +21,15 @@ from dozvon.changes.models import Change
 from dozvon.core import errors, form_values
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.customers.services import CustomerInput
-from dozvon.orders import fields
 from dozvon.orders import selectors as order_sel
-from dozvon.orders.fields import N_, FieldDecl, Kind, Store
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.services import ItemInput, order_apply_outcome, order_intake
 from dozvon.orders.services.base import lock_order_for_system
 from dozvon.orders.services.events import Event, Line, record
+from dozvon.playbooks import fields
 from dozvon.playbooks import rules as R
 from dozvon.playbooks.definition import PlaybookError, parse_playbook
+from dozvon.playbooks.fields import N_, FieldDecl, Kind, Store
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.playbooks.services import playbook_load
 from dozvon.web import forms

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.customers.services import CustomerInput
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.queues.services import queue_take_next
 from tests.statements import CaptureStatements
 

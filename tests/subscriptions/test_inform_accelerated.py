@@ -12,7 +12,8 @@ from django.utils import timezone
 from dozvon.core.errors import Forbidden
 from dozvon.messaging.models import OutboxMessage
 from dozvon.subscriptions import inform
-from dozvon.subscriptions.inform import inform_accelerated, inform_batch
+from dozvon.subscriptions.inform import inform_batch
+from dozvon.subscriptions.inform_start import inform_accelerated
 from dozvon.subscriptions.models import InformRun, Subscription
 from dozvon.subscriptions.selectors import inform_progress
 from tests.subscriptions.conftest import sub_row

@@ -10,8 +10,8 @@ from datetime import timedelta
 import time_machine
 
 from dozvon.calls.models import CallAttempt
-from dozvon.calls.services import call_attempt_record
 from dozvon.orders.models import OrderItem
+from dozvon.orders.services.calling import call_attempt_record
 from tests.conftest import NOW
 
 

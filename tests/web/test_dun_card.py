@@ -15,13 +15,13 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import include, path
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.customers.models import Customer
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
 from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services import order_add_comment
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.web.templatetags.dozvon_timeline import message_url
 from tests.web.test_dun_worklist import entered
 

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dozvon.automation.services import triggers_run
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.customers.services import CustomerInput
 from dozvon.dunning.selectors import WorklistFilter, worklist_count_today, worklist_page
 from dozvon.orders import services as svc
 from dozvon.orders.services import order_apply_outcome
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.projects.models import Project
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -28,9 +28,9 @@ def test_the_keyboard_help_is_not_on_the_login_page(client):
 
 
 def test_a_closed_order_shows_no_result_buttons_and_a_supervisor_reopens_it(cod, client):
-    from dozvon.calls.services import call_attempt_record
     from dozvon.core import clock
     from dozvon.orders.services import order_apply_outcome
+    from dozvon.orders.services.calling import call_attempt_record
 
     order = cod.intake()
     now = clock.now()

@@ -13,9 +13,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.core import clock
 from dozvon.orders.services import order_apply_outcome, order_update
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.selectors import playbook_def
 from tests.factories import UserFactory
 

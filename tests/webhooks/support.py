@@ -14,7 +14,7 @@ def webhook_scene(project, order, *, now) -> None:
         project=project, url=f"https://{project.slug}.example/hook", kinds=["created"]
     )
     change = Change.objects.filter(order_id=order.pk, kind="created").latest("id")
-    for delivery in deliveries_queue(change):
+    for delivery in deliveries_queue(change, external_id=order.external_id):
         WebhookAttempt.objects.create(
             delivery=delivery, at=now, error=f"{project.slug} refused", duration_ms=3
         )

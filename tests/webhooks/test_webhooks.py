@@ -15,9 +15,9 @@ from django.db import transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from dozvon.calls.services import call_attempt_record
 from dozvon.changes.models import Change
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
 from dozvon.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from dozvon.webhooks.sending import delivery_send
 from dozvon.webhooks.tasks import send_webhook

@@ -9,12 +9,13 @@ from typing import Any
 
 from dozvon.catalog.models import Product
 from dozvon.core.errors import Conflict, NotFound, RuleViolations, violation
+from dozvon.customers.rules import name_key
 from dozvon.orders import rules as order_rules
+from dozvon.orders.claims import claim_is_live
 from dozvon.orders.models import Order
 from dozvon.playbooks.engine import RouteDecision
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import ensure_can, is_supervising
-from dozvon.queues.selectors import claim_is_live
 
 
 def _locked(order_id: int) -> Order | None:
@@ -128,7 +129,7 @@ def recompute_totals(order: Order) -> None:
 
 def search_key(order: Order) -> str:
     """What name search matches: the name as ordered and the customer's current name."""
-    return order_rules.name_key(f"{order.customer_name} {order.customer.full_name}")[:700]
+    return name_key(f"{order.customer_name} {order.customer.full_name}")[:700]
 
 
 def plain(value: Any) -> Any:

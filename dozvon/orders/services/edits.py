@@ -14,6 +14,7 @@ from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, Violation, violation
 from dozvon.core.money import money
 from dozvon.customers.models import Customer
+from dozvon.customers.rules import name_key
 from dozvon.customers.services import (
     NAME_FIELDS,
     customer_check_edit,
@@ -23,9 +24,7 @@ from dozvon.delivery import rules as delivery_rules
 from dozvon.delivery.models import DeliveryMethod
 from dozvon.delivery.selectors import delivery_facts, order_address
 from dozvon.orders import rules as order_rules
-from dozvon.orders.fields import EDIT_ORDER_FIELDS, Store, declared
 from dozvon.orders.models import Order, TimelineEntry
-from dozvon.orders.rules import check_writers
 from dozvon.orders.services.base import (
     bump_version,
     check_version,
@@ -39,6 +38,7 @@ from dozvon.orders.services.base import (
 )
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks.comment_rules import check_comment_text
+from dozvon.playbooks.fields import EDIT_ORDER_FIELDS, Store, check_writers, declared
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, WORK, ensure_can, role_of
 
@@ -172,7 +172,10 @@ def order_update(
         fields, found = with_delivery_effects(order, fields)
     if found:
         raise RuleViolations(found)
+    old_name = order.customer.full_name
     changes = customer_update(customer=order.customer, project=order.project, values=customer)
+    if any(f"customer.{name}" in changes for name in NAME_FIELDS):
+        _orders_show_name(order.customer, old_name)
     written = []
     if NAME_FIELDS & set(customer):
         order.name_key = search_key(order)
@@ -255,3 +258,16 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values() if v)
     return str(value)
+
+
+def _orders_show_name(customer: Customer, old_name: str) -> None:
+    """X-3/COD-12: a name corrected with the customer is the name their orders show —
+    order lists, exports, emails and the API read `Order.customer_name` — while name
+    search (X-4) still finds each order by the name it arrived with too."""
+    new_name = customer.full_name[: limits.NAME]
+    orders = list(Order.objects.filter(customer=customer).only("id", "customer_name"))
+    for other in orders:
+        as_ordered = other.customer_name or old_name
+        other.name_key = name_key(f"{as_ordered} {new_name}")[:700]
+        other.customer_name = new_name
+    Order.objects.bulk_update(orders, ["customer_name", "name_key"], batch_size=500)

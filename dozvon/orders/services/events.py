@@ -17,6 +17,7 @@ from dozvon.audit.services import audit_record
 from dozvon.changes.models import ChangeKind
 from dozvon.changes.services import change_append
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
+from dozvon.webhooks.services import deliveries_queue
 
 if TYPE_CHECKING:
     from dozvon.interactions.models import Interaction
@@ -161,7 +162,8 @@ def record(
     if order is not None:
         kind = change_kind(event, lines)
         if kind is not None:
-            change_append(order=order, kind=kind, now=now)
+            change = change_append(order=order, kind=kind, now=now)
+            deliveries_queue(change, external_id=order.external_id)
     return entries[-1] if entries else None
 
 

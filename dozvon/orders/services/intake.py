@@ -21,7 +21,7 @@ from dozvon.core.money import line_total, money
 from dozvon.core.phones import parse_phone
 from dozvon.customers.models import CustomerType
 from dozvon.customers.profanity import is_obscene
-from dozvon.customers.rules import check_email
+from dozvon.customers.rules import check_email, name_key
 from dozvon.customers.services import CustomerInput, customer_for_intake, phone_key
 from dozvon.orders import rules as order_rules
 from dozvon.orders.models import Order, OrderItem
@@ -299,7 +299,7 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
     elif "obscene_name_problem" in intake and is_obscene(order.customer_name):
         problem, text = intake["obscene_name_problem"], N_("Obscene words in the name: spam")
     elif "duplicate_problem" in intake:
-        key = order_rules.name_key(order.customer_name)
+        key = name_key(order.customer_name)
         same = _SAME_CUSTOMER_AND_PRODUCT(
             order.project_id,
             order.customer_id,
@@ -307,7 +307,7 @@ def _auto_invalidate(*, order: Order, pb, raw_phone: str, now: datetime) -> None
             pb.initial_status.code,
             order.pk,
         )
-        original = next((o for o in same if order_rules.name_key(o.customer_name) == key), None)
+        original = next((o for o in same if name_key(o.customer_name) == key), None)
         if original is not None:
             problem = intake["duplicate_problem"]
             text = N_("Duplicate of order #%(duplicate_of)s")

@@ -10,12 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
-from dozvon.automation import services as automation
 from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
 from dozvon.core.money import money
-from dozvon.orders.fields import OUTCOME_ORDER_FIELDS, outcome_input_names
 from dozvon.orders.models import Order, TimelineEntry, TimelineKind
 from dozvon.orders.services.base import (
     apply_route,
@@ -28,10 +26,12 @@ from dozvon.orders.services.base import (
     recompute_totals,
 )
 from dozvon.orders.services.edits import check_order_fields, with_delivery_effects
+from dozvon.orders.services.effects import effects_apply
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.playbooks import engine
 from dozvon.playbooks.automation_def import EffectDef
 from dozvon.playbooks.definition import OutcomeDef
+from dozvon.playbooks.fields import OUTCOME_ORDER_FIELDS, outcome_input_names
 from dozvon.playbooks.rules import FACT_LOADERS, ON_DEMAND, CallFact, OutcomeContext
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, has_role, is_supervising
@@ -80,7 +80,7 @@ def order_apply_outcome(
     ensure_open(order, playbook_def(order.project.playbook))
     check_version(order, version)
     # a result's own inputs besides problem, comment and callback time: the engine's
-    # (DUN-5: reason, days, promised date) and its playbook's plug-in's (orders.fields);
+    # (DUN-5: reason, days, promised date) and its playbook's plug-in's (playbooks.fields);
     # the outcome's checks read them from `values`
     own_inputs = outcome_input_names(pb.plugin)
     unknown = (set(fields) - set(OUTCOME_ORDER_FIELDS)) | (set(inputs) - own_inputs)
@@ -220,7 +220,7 @@ def order_apply_outcome(
     )
     # the outcome's effects (send a message, set a due date …), each with its timeline line
     marks = tuple(EffectDef(kind="mark", flag=flag) for flag in planned.marks)
-    automation.effects_apply(
+    effects_apply(
         order=order,
         effects=(*marks, *outcome.effects),
         actor=actor,

@@ -7,7 +7,7 @@ Recipe (STYLE services): transaction → the order's row lock after the access c
 404 outside the caller's projects) → the same (state, at) again answers with the report
 received before → the pure rules (`pickup.rules`) → the facts written → the report's
 timeline line and audit row (`orders.services.record(Event.REPORTED)`) → the order moved
-by the playbook's effects (`automation.services.effects_apply`: status, queue; each with
+by the playbook's effects (`orders.services.effects.effects_apply`: status, queue; each with
 its own line and, for a status, the changes feed's row)."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop as N_
 
-from dozvon.automation.services import effects_apply
 from dozvon.core.errors import DomainError, RuleViolations, violation
 from dozvon.orders.services import Event, Line, bump_version, lock_order, record
+from dozvon.orders.services.effects import effects_apply
 from dozvon.pickup import rules
 from dozvon.pickup.models import Shipment, ShipmentReport
 from dozvon.pickup.services.base import (

@@ -9,7 +9,7 @@ its own short transaction under the order's row lock, each change at most once:
   reminder (`PickupReminder`, unique per order, and the outbox's own idempotency key:
   never twice, even if the task runs twice or on two workers at once).
 
-The queue moves go through the engine's effects (`automation.services.effects_apply`),
+The queue moves go through the engine's effects (`orders.services.effects.effects_apply`),
 the email through the outbox (`messaging.services.message_queue`)."""
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop as N_
 
-from dozvon.automation.services import effects_apply
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
 from dozvon.messaging.services import message_queue
+from dozvon.orders.claims import claim_is_live
 from dozvon.orders.models import Order
 from dozvon.orders.services import Event, Line, record
 from dozvon.orders.services.base import lock_order_for_system
+from dozvon.orders.services.effects import effects_apply
 from dozvon.pickup import rules
 from dozvon.pickup.models import PickupReminder, Shipment
 from dozvon.pickup.services.base import is_pickup, settings_of
@@ -34,7 +35,6 @@ from dozvon.pickup.services.shipments import WORKLIST
 from dozvon.playbooks.automation_def import EffectDef
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.models import Project
-from dozvon.queues.selectors import claim_is_live
 
 BATCH = 200  # parcels per pass and project: a pass stays short, the rest is next time
 ENTER = (EffectDef(kind="route", bucket=WORKLIST),)

@@ -1,10 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from dozvon.accounts.models import known_scopes
 from dozvon.accounts.services import token_create
 from dozvon.core import clock
 from dozvon.projects.models import Project
+from dozvon.projects.scopes import known_scopes
 
 
 class Command(BaseCommand):

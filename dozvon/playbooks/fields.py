@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from dozvon.core import limits
-from dozvon.core.errors import register_field_labels
+from dozvon.core.errors import Violation, register_field_labels, violation
 
 
 def N_(message: str) -> str:
@@ -266,3 +266,24 @@ CUSTOMER_FIELDS: tuple[str, ...] = tuple(f.name for f in declared(_C, edit=True)
 def writable_by(decl: FieldDecl, role: str | None) -> bool:
     """Whether a role may write the field (an administrator may write every field)."""
     return role == "admin" or role in decl.writers
+
+
+def check_writers(values, *, role: str | None, prefix: str = "") -> list[Violation]:
+    """X-2: each field may be written only by the roles its declaration names
+    (playbooks/fields.py), e.g. a VIP mark by a supervisor (X-3), a short delivery window's
+    approval by the delivery department (SHOP-7)."""
+    found = []
+    for name in values:
+        decl = BY_NAME.get(name)
+        if decl is not None and not writable_by(decl, role):
+            found.append(
+                violation(decl.rule or "X-2", prefix + name, WRITER_MESSAGES.get(name, _DEFAULT))
+            )
+    return found
+
+
+_DEFAULT = N_("Your role may not change this field.")
+WRITER_MESSAGES = {
+    "vip": N_("Only a supervisor may mark a VIP."),
+    "delivery_window_approved": N_("Only the delivery department may approve a short window."),
+}

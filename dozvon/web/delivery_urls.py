@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dozvon.delivery import views
+from dozvon.web import delivery as views
 
 app_name = "delivery"
 

@@ -1,7 +1,7 @@
 """COD-13/COD-14 on the order card: GET lists the delivery options for the order's
 address, POST applies one (method and cost) and answers with the new totals and the
-closing script. JSON for the card's script; the rules live in `rules`, the write in
-`services.order_choose_delivery`. And the delivery department's list (SHOP-3, SHOP-7):
+closing script. JSON for the card's script; the rules live in `delivery.rules`, the write in
+`orders.services.delivery`. And the delivery department's list (SHOP-3, SHOP-7):
 the orders it plans, by day and window, a note to it flagged red."""
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from dozvon.delivery.selectors import (
     delivery_list_groups,
     order_address,
     order_delivery_options,
-    orders_awaiting_approval,
-    orders_for_delivery,
 )
-from dozvon.delivery.services import order_choose_delivery
 from dozvon.orders import selectors as order_sel
+from dozvon.orders.delivery_selectors import orders_awaiting_approval, orders_for_delivery
+from dozvon.orders.services.delivery import order_choose_delivery
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import project_for, projects_for
 

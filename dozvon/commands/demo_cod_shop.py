@@ -1,7 +1,7 @@
 """Demo data of the engine's own playbooks for `dozvon demo` (COD, SHOP): projects
 `cod-demo` and `shop-demo`, their users and orders in every state, built through the
 services (never raw writes) so the demo shows exactly what the product does. Registered
-at the DEMO extension point (dozvon.core.plugins) from `OrdersConfig.ready()`, first, since
+at the DEMO extension point (dozvon.core.plugins) from `CommandsConfig.ready()`, first, since
 it creates the logins the other playbooks' demos share (admin, supervisor, partner)."""
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from dozvon.addresses.offline import OfflineProvider
-from dozvon.calls.services import call_attempt_record
 from dozvon.catalog.models import Product
 from dozvon.core.demo_people import FEMALE, MALE, _user
 from dozvon.customers.services import CustomerInput
 from dozvon.delivery.demo import seed_demo_rates
 from dozvon.delivery.selectors import order_delivery_options
-from dozvon.delivery.services import order_choose_delivery
 from dozvon.messaging.demo import seed_demo_outbox, seed_demo_templates
 from dozvon.orders import services as svc
+from dozvon.orders.services.calling import call_attempt_record
+from dozvon.orders.services.delivery import order_choose_delivery
 from dozvon.playbooks.models import Playbook
 from dozvon.projects.models import Membership, Project
 

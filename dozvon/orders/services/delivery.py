@@ -12,8 +12,8 @@ from dozvon.core.errors import RuleViolations, violation
 from dozvon.delivery import rules
 from dozvon.delivery.selectors import order_delivery_options
 from dozvon.orders.models import Order
-from dozvon.orders.services import ensure_claim_allows, lock_order, order_update
-from dozvon.orders.services.base import check_version
+from dozvon.orders.services.base import check_version, ensure_claim_allows, lock_order
+from dozvon.orders.services.edits import order_update
 from dozvon.projects.access import WORK
 
 

@@ -1,10 +1,10 @@
 """Timing the reports (X-11) on a big project: each report and grouping over a month,
 p50/max of a few runs, and the EXPLAIN (ANALYZE, BUFFERS) of every statement a run sends.
 
-    from dozvon.reports.bench import bench_reports
+    from bench.reports_timing import bench_reports
     results = bench_reports("bench-1000000", out=print)          # in a set-up Django
 
-    DATABASE_URL=postgres://…/test_bench python -m dozvon.reports.bench bench-1000000
+    DATABASE_URL=postgres://…/test_bench python -m bench.reports_timing bench-1000000
 
 Data loaded with COPY under `session_replication_role = replica` (bench/datagen.py) did
 not fire the summary triggers: when the project has calls but no summary rows, the
@@ -190,7 +190,7 @@ def main(argv: list[str]) -> None:
     os.environ.setdefault("DOZVON_DEV", "true")
     django.setup()
     if len(argv) < 2:
-        raise SystemExit("usage: python -m dozvon.reports.bench <project slug> [days]")
+        raise SystemExit("usage: python -m bench.reports_timing <project slug> [days]")
     days = int(argv[2]) if len(argv) > 2 else 30
     result = bench_reports(argv[1], days=days, out=print)
     for name, statements in result["explain"].items():
