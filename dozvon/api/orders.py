@@ -11,11 +11,10 @@ from ninja import Query, Router, Status
 
 from dozvon.core import clock
 from dozvon.core.errors import RuleViolations, violation
-from dozvon.core.money import format_money
 from dozvon.customers.services import CustomerInput
 from dozvon.httpkit import api_schemas as s
 from dozvon.httpkit.api_schemas import responses
-from dozvon.httpkit.api_serializers import iso, order_out, timeline_out
+from dozvon.httpkit.api_serializers import iso, order_out, order_response, timeline_out
 from dozvon.orders import selectors as order_sel
 from dozvon.orders import services as order_svc
 from dozvon.orders.card_panels import handled_outcomes, outcome_handlers
@@ -32,29 +31,6 @@ def _aware(value: datetime | None, tz: str) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=ZoneInfo(tz))
-
-
-def order_response(order_id: int, request) -> dict[str, Any]:
-    """The order card as the API answers it, read afresh (after a change)."""
-    return card_out(order_sel.order_get(order_id=order_id, actor=request.auth), now=clock.now())
-
-
-def card_out(order, *, now: datetime) -> dict[str, Any]:
-    """The card of an order the caller may see: its fields, customer, items and the
-    customer's other orders (the order has its project loaded)."""
-    parts = order_sel.order_card_parts(order)
-    data = order_out(order, now=now, parts=parts)
-    tz = order.project.time_zone
-    data["other_orders"] = [
-        {
-            "id": o.pk,
-            "status": o.status,
-            "created_at": iso(o.created_at, tz),
-            "total": format_money(o.total),
-        }
-        for o in parts.other_orders
-    ]
-    return data
 
 
 # --- intake and lists ---------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from ninja import Router, Status
 
-from dozvon.api.orders import card_out, order_response
 from dozvon.catalog.models import Product
 from dozvon.core import clock
 from dozvon.core.money import format_money
@@ -18,6 +17,7 @@ from dozvon.httpkit.api_schemas import (
     QueueOut,
     responses,
 )
+from dozvon.httpkit.api_serializers import card_out, order_response
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can, project_for, projects_for
 from dozvon.queues import selectors as queue_sel

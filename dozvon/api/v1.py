@@ -10,13 +10,10 @@ from dozvon.api.changes import router as changes_router
 from dozvon.api.interactions import router as interactions_router
 from dozvon.api.messages import router as messages_router
 from dozvon.api.meta import router as meta_router
-from dozvon.api.offers import router as offers_router
 from dozvon.api.orders import router as orders_router
 from dozvon.api.payments import router as payments_router
 from dozvon.api.projects import router as projects_router
-from dozvon.api.promo import router as promo_router
 from dozvon.api.reports import router as reports_router
-from dozvon.api.subscriptions import router as subscriptions_router
 from dozvon.core import plugins
 from dozvon.httpkit.api_common import (
     ReadableJSONRenderer,
@@ -68,14 +65,11 @@ api.add_router("", batch_router)  # before orders: /orders/batch is not an order
 # the playbook plug-ins' routers (dozvon.core.plugins.API), before the orders' own
 for plugin_router in plugins.items(plugins.API):
     api.add_router("", plugin_router)
-api.add_router("", promo_router)
 api.add_router("", orders_router)
 api.add_router("", messages_router)
 api.add_router("", changes_router)
 api.add_router("", interactions_router)
 api.add_router("", payments_router)
-api.add_router("", subscriptions_router)
-api.add_router("", offers_router)
 api.add_router("", reports_router)
 
 

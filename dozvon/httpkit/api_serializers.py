@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dozvon.core import clock
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
 from dozvon.interactions.selectors import interaction_line_text
+from dozvon.orders import selectors as order_sel
 from dozvon.orders.models import Order, TimelineEntry
 from dozvon.orders.selectors import CardParts, closing_script, order_queue_code, timeline_text
 from dozvon.playbooks.fields import FieldDecl, Kind, Store, declared
@@ -122,3 +124,26 @@ def timeline_out(e: TimelineEntry, tz: str, pb=None, reader=None) -> dict[str, A
         "text": timeline_text(e, pb, reader) if pb is not None else interaction_line_text(e),
         "data": e.data,
     }
+
+
+def order_response(order_id: int, request) -> dict[str, Any]:
+    """The order card as the API answers it, read afresh (after a change)."""
+    return card_out(order_sel.order_get(order_id=order_id, actor=request.auth), now=clock.now())
+
+
+def card_out(order, *, now: datetime) -> dict[str, Any]:
+    """The card of an order the caller may see: its fields, customer, items and the
+    customer's other orders (the order has its project loaded)."""
+    parts = order_sel.order_card_parts(order)
+    data = order_out(order, now=now, parts=parts)
+    tz = order.project.time_zone
+    data["other_orders"] = [
+        {
+            "id": o.pk,
+            "status": o.status,
+            "created_at": iso(o.created_at, tz),
+            "total": format_money(o.total),
+        }
+        for o in parts.other_orders
+    ]
+    return data

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dozvon.core import plugins
-from dozvon.offers import desk
+from dozvon.offers import api, desk
 from dozvon.offers.demo import build_telecom_demo
 from dozvon.offers.reports import register_reports
 from dozvon.offers.tasks import schedule_excluded_reports
@@ -25,3 +25,5 @@ def register() -> None:
     register_reports()  # NBO-5 in the X-11 registry
     # the inbound desk's offers and the interaction API's (NBO-1…6)
     plugins.register(plugins.INBOUND, LABEL, "desk", desk.NBO_DESK)
+    # the API's campaigns, eligibility, responses and adjustments (NBO-1…6): API.md
+    plugins.register(plugins.API, LABEL, "offers", api.router)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dozvon.core import plugins
-from dozvon.subscriptions import desk, promo_card
+from dozvon.subscriptions import api, api_promo, desk, promo_card
 from dozvon.subscriptions.contact_handler import CONTACT_HANDLER
 from dozvon.subscriptions.demo import build_subscriptions_demo
 from dozvon.subscriptions.reports import register_reports
@@ -25,3 +25,6 @@ def register() -> None:
     # the order card's special discount (SUB-5); the inbound desk's block (SUB-3…5)
     plugins.register(plugins.CARD_PANELS, LABEL, "promo", promo_card.PROMO_PANEL)
     plugins.register(plugins.INBOUND, LABEL, "desk", desk.SUB_DESK)
+    # the API's subscriptions (SUB-1, SUB-2, SUB-6) and promo codes (SUB-5): API.md
+    plugins.register(plugins.API, LABEL, "subscriptions", api.router)
+    plugins.register(plugins.API, LABEL, "promo", api_promo.router)

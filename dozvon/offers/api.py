@@ -11,25 +11,6 @@ from typing import Any
 from ninja import Query, Router, Status
 
 # the shapes live in offer_schemas; re-exported here
-from dozvon.api.offer_schemas import AdjustmentIn as AdjustmentIn
-from dozvon.api.offer_schemas import AdjustmentOut as AdjustmentOut
-from dozvon.api.offer_schemas import AdjustmentsQuery as AdjustmentsQuery
-from dozvon.api.offer_schemas import CampaignIn as CampaignIn
-from dozvon.api.offer_schemas import CampaignOut as CampaignOut
-from dozvon.api.offer_schemas import Codes as Codes
-from dozvon.api.offer_schemas import DecisionIn as DecisionIn
-from dozvon.api.offer_schemas import EligibilityIn as EligibilityIn
-from dozvon.api.offer_schemas import ExcludedOut as ExcludedOut
-from dozvon.api.offer_schemas import InteractionOffersOut as InteractionOffersOut
-from dozvon.api.offer_schemas import KpiQuery as KpiQuery
-from dozvon.api.offer_schemas import KpiRowOut as KpiRowOut
-from dozvon.api.offer_schemas import LoadOut as LoadOut
-from dozvon.api.offer_schemas import NumberOffersOut as NumberOffersOut
-from dozvon.api.offer_schemas import OfferOut as OfferOut
-from dozvon.api.offer_schemas import Priority as Priority
-from dozvon.api.offer_schemas import ResponseIn as ResponseIn
-from dozvon.api.offer_schemas import ResponseOut as ResponseOut
-from dozvon.api.offer_schemas import Tariff as Tariff
 from dozvon.core import clock, limits
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.core.money import format_money
@@ -39,6 +20,22 @@ from dozvon.httpkit.api_schemas import DetailOut, responses
 from dozvon.httpkit.api_serializers import iso
 from dozvon.interactions.selectors import interaction_get
 from dozvon.offers import selectors as sel
+from dozvon.offers.api_schemas import (
+    AdjustmentIn,
+    AdjustmentOut,
+    AdjustmentsQuery,
+    CampaignIn,
+    CampaignOut,
+    DecisionIn,
+    EligibilityIn,
+    InteractionOffersOut,
+    KpiQuery,
+    KpiRowOut,
+    LoadOut,
+    NumberOffersOut,
+    ResponseIn,
+    ResponseOut,
+)
 from dozvon.offers.models import Adjustment, Campaign, LostSale, OfferCheck, OfferResponse
 from dozvon.offers.services import (
     adjustment_create,

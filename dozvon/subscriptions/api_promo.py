@@ -14,11 +14,11 @@ from typing import Annotated
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from dozvon.api.orders import order_response
 from dozvon.core import clock
 from dozvon.core.money import format_money
 from dozvon.httpkit import api_schemas as s
 from dozvon.httpkit.api_schemas import responses
+from dozvon.httpkit.api_serializers import order_response
 from dozvon.projects.access import project_for
 from dozvon.subscriptions import promo_rules, rules
 from dozvon.subscriptions.models import PromoCode

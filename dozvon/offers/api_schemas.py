@@ -1,8 +1,7 @@
 """The request and response shapes of the NBO API (NBO-1…6): campaigns and numbers'
 eligibility to load, a number's offers, an interaction's offers and responses, balance
-adjustments and their billing decisions, and the KPI rows. Split from
-`dozvon.api.offers`, which keeps the router, the serializers and the handlers and
-re-exports every name defined here."""
+adjustments and their billing decisions, and the KPI rows. The router, the serializers
+and the handlers are `offers/api.py`."""
 
 from __future__ import annotations
 
