@@ -25,10 +25,6 @@ from dozvon.playbooks.rules import (
     register_check,
 )
 
-# DUN-5: a postponed order is due again at this local hour of its day (the start of the
-# operators' working day), unless the playbook's check says another (`due_hour`)
-POSTPONED_DUE_HOUR = 9
-
 
 def _postponement(ctx: OutcomeContext, rule_id: str, **bounds: Any) -> dun.Postponement:
     policy = dun.PostponePolicy(
@@ -49,16 +45,17 @@ def postpone_rules(
     ctx: OutcomeContext,
     *,
     rule_id: str,
-    default_days: int = 7,
-    other_max_days: int = 21,
-    will_think_days: list[int] = (1, 3),
-    already_paid_days: list[int] = (2, 3),
-    promised_max_days: int = 3,
-    promised_date_max_ahead: int = 14,
-    promised_date_after: list[int] = (0, 2),
-    due_hour: int = POSTPONED_DUE_HOUR,
+    default_days: int,
+    other_max_days: int,
+    will_think_days: list[int],
+    already_paid_days: list[int],
+    promised_max_days: int,
+    promised_date_max_ahead: int,
+    promised_date_after: list[int],
+    due_hour: int,
 ) -> list[Violation]:
-    """DUN-5: the postponement's reason, days and promised date."""
+    """DUN-5: the postponement's reason, days and promised date, within the bounds the
+    playbook file's check declares (every one required: no copy of them here)."""
     return list(
         _postponement(
             ctx,
@@ -74,9 +71,7 @@ def postpone_rules(
     )
 
 
-def postpone_plan(
-    ctx: OutcomeContext, *, rule_id: str, due_hour: int = POSTPONED_DUE_HOUR, **bounds: Any
-) -> Plan:
+def postpone_plan(ctx: OutcomeContext, *, rule_id: str, due_hour: int, **bounds: Any) -> Plan:
     """DUN-5, once accepted: due again at `due_hour` (project time zone) on the day
     `dunning.rules.postpone` gives for the reason and days; "already paid" marks the order
     `proof_requested` (ask for proof of payment)."""
@@ -91,10 +86,10 @@ def calling_discipline(
     ctx: OutcomeContext,
     *,
     rule_id: str,
-    calls: int = 2,
-    gap_hours: float = 2,
-    lines: int = 2,
-    unreachable_flag: str = "unreachable",
+    calls: int,
+    gap_hours: float,
+    lines: int,
+    unreachable_flag: str,
 ) -> list[Violation]:
     """DUN-7: today's calls (lines, hours apart) and a comment after them, or after
     today's conversation; the comment saved with this result counts."""

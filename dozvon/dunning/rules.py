@@ -95,17 +95,18 @@ PROOF_REQUESTED = "proof_requested"
 
 @dataclass(frozen=True)
 class PostponePolicy:
-    """DUN-5's bounds in days (the seed's; a playbook check may pass its own)."""
+    """DUN-5's bounds in days, as dun.toml's `postpone_rules` check declares them (the
+    seed's numbers are there, not here)."""
 
-    default_days: int = 7  # "other": the default
-    other_max_days: int = 21  # "a postponement of a few weeks" after a refusal
-    will_think_days: tuple[int, int] = (1, 3)  # "2–3 (or even less)"
-    already_paid_days: tuple[int, int] = (2, 3)  # and ask for proof of payment
-    promised_max_days: int = 3  # the hard rule
-    promised_date_max_ahead: int = 14
+    default_days: int  # "other": the default
+    other_max_days: int  # "a postponement of a few weeks" after a refusal
+    will_think_days: tuple[int, int]  # "2–3 (or even less)"
+    already_paid_days: tuple[int, int]  # and ask for proof of payment
+    promised_max_days: int  # the hard rule
+    promised_date_max_ahead: int
     # the postponement ends this many days after the promised date, low to high
     # (processed 15.01, promised 25.01 ⇒ 10–12 days)
-    promised_date_after: tuple[int, int] = (0, 2)
+    promised_date_after: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,11 @@ def postpone(
     days=None,
     promised_on=None,
     today: date,
-    policy: PostponePolicy | None = None,
+    policy: PostponePolicy,
     rule_id: str = "DUN-5",
 ) -> Postponement:
     """DUN-5: until when an order is postponed for `reason`, with `days` as chosen (the
     reason's default when empty) and the promised date for `promised_date`."""
-    policy = policy or PostponePolicy()
     found: list[Violation] = []
     if not reason:
         found.append(violation(rule_id, "reason", "Choose why the order is postponed."))
@@ -282,9 +282,9 @@ def check_calling_discipline(
     unreachable: bool,
     now: datetime,
     tz: str,
-    min_calls: int = 2,
-    gap_hours: float = 2,
-    min_lines: int = 2,
+    min_calls: int,
+    gap_hours: float,
+    min_lines: int,
     rule_id: str = "DUN-7",
 ) -> list[Violation]:
     """DUN-7, before an email, a postponement or a cancel. Not reached today: at least

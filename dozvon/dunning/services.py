@@ -109,12 +109,12 @@ def check_contact_allowed(order: Order, *, now: datetime) -> list[Violation]:
     return dun.check_calling_discipline(
         calls=calls,
         last_comment_at=last_comment_at,
-        unreachable=p.get("unreachable_flag", "unreachable") in marks,
+        unreachable=p["unreachable_flag"] in marks,
         now=now,
         tz=tz,
-        min_calls=p.get("calls", 2),
-        gap_hours=p.get("gap_hours", 2),
-        min_lines=p.get("lines", 2),
+        min_calls=p["calls"],
+        gap_hours=p["gap_hours"],
+        min_lines=p["lines"],
         rule_id=check.rule,
     )
 

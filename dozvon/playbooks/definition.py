@@ -352,9 +352,18 @@ def _parse_outcome(
         if name not in R.REGISTRY:
             problems.append(f"outcome {code}: unknown check {name!r}")
         else:
-            accepted = set(inspect.signature(R.REGISTRY[name]).parameters) - {"ctx", "rule_id"}
+            signature = inspect.signature(R.REGISTRY[name]).parameters
+            accepted = set(signature) - {"ctx", "rule_id"}
             for param in sorted(set(params) - accepted):
                 problems.append(f"outcome {code}: check {name} has no parameter {param!r}")
+            # a check's numbers are declared once, in the file: one it needs is required
+            required = {
+                n
+                for n, p in signature.items()
+                if p.default is p.empty and p.kind is p.KEYWORD_ONLY and n != "rule_id"
+            }
+            for param in sorted(required - set(params)):
+                problems.append(f"outcome {code}: check {name} needs the parameter {param!r}")
         checks.append(
             Check(
                 name=name,

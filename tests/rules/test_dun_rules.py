@@ -16,6 +16,7 @@ dozvon.dunning.language (letterless, mostly-Latin, Russian-only letters, one wor
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -23,11 +24,35 @@ import pytest
 from dozvon.dunning import contact_rules
 from dozvon.dunning import rules as dun
 from dozvon.dunning.language import comment_language
-from tests.rules.support import NOW, msk
+from tests.rules.support import NOW, load_raw, msk
 
 pytestmark = pytest.mark.nodb
 
 TODAY = NOW.date()  # Monday 23.11.2026, 12:00 Moscow time
+
+
+def _file_check(name: str) -> dict:
+    """A check's numbers as dun.toml declares them: the only place they are written."""
+    for outcome in load_raw("dun")["outcomes"]:
+        for check in outcome.get("checks", ()):
+            if check["check"] == name:
+                return check
+    raise LookupError(name)
+
+
+_POSTPONE = _file_check("postpone_rules")
+POLICY = dun.PostponePolicy(
+    **{
+        f.name: tuple(v) if isinstance(v := _POSTPONE[f.name], list) else v
+        for f in dataclasses.fields(dun.PostponePolicy)
+    }
+)
+_DISCIPLINE = _file_check("calling_discipline")
+DISCIPLINE = {
+    "min_calls": _DISCIPLINE["calls"],
+    "gap_hours": _DISCIPLINE["gap_hours"],
+    "min_lines": _DISCIPLINE["lines"],
+}
 
 
 def _pairs(found):
@@ -106,7 +131,9 @@ def test_an_order_without_units_has_no_bonus_units_dun_2():
 
 
 def _postpone(reason, days=None, promised_on=None):
-    return dun.postpone(reason=reason, days=days, promised_on=promised_on, today=TODAY)
+    return dun.postpone(
+        reason=reason, days=days, promised_on=promised_on, today=TODAY, policy=POLICY
+    )
 
 
 @pytest.mark.parametrize(
@@ -189,7 +216,7 @@ def test_already_paid_asks_for_proof_of_payment_dun_5():
 
 def test_postponement_bounds_come_from_the_policy_dun_5():
     # given a playbook that allows a promised date only up to 7 days ahead
-    policy = dun.PostponePolicy(promised_date_max_ahead=7)
+    policy = dataclasses.replace(POLICY, promised_date_max_ahead=7)
     decided = dun.postpone(
         reason="promised_date", promised_on=TODAY + timedelta(days=8), today=TODAY, policy=policy
     )
@@ -326,6 +353,7 @@ def _discipline(calls, *, comment_at=None, unreachable=False, now=NOW):
         unreachable=unreachable,
         now=now,
         tz="Europe/Moscow",
+        **DISCIPLINE,
     )
 
 
@@ -415,7 +443,7 @@ def test_calling_discipline_thresholds_are_parameters_dun_7():
         unreachable=False,
         now=NOW,
         tz="Europe/Moscow",
-        min_calls=3,
+        **{**DISCIPLINE, "min_calls": 3},
     )
     assert _pairs(found) == {("DUN-7", "calls")}
     assert _params(found) == {"calls": 3, "count": 2}
