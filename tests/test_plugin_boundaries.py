@@ -63,3 +63,41 @@ def test_every_plugin_playbook_names_an_installed_plugin():
     labels = {a.label for a in apps.get_app_configs()}
     for code, plugin in playbook_owners().items():
         assert plugin is None or plugin in labels, (code, plugin)
+
+
+PLUGINS = ("dunning", "subscriptions", "offers", "pickup")
+
+
+def private_imports(source: str, own: str) -> list[tuple[int, str]]:
+    """(line, "module.name") of every private name (`_x`) imported from another app."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dozvon."):
+            if node.module.split(".")[1] == own:
+                continue
+            found += [
+                (node.lineno, f"{node.module}.{a.name}")
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
+    return found
+
+
+def test_plugins_use_the_engines_public_services_only():
+    """Issue 26 item 3 (SUB-4 through `orders.services.intake.order_place`): a plug-in
+    calls what the engine offers, never its private helpers."""
+    found = {
+        f"{path.relative_to(DOZVON)}:{line}": name
+        for plugin in PLUGINS
+        for path in (DOZVON / plugin).rglob("*.py")
+        for line, name in private_imports(path.read_text(encoding="utf-8"), plugin)
+    }
+    assert found == {}
+
+
+def test_a_private_import_from_the_engine_is_found():
+    source = "from dozvon.orders.services.intake import ItemInput, _create_order\n"
+    assert private_imports(source, "subscriptions") == [
+        (1, "dozvon.orders.services.intake._create_order")
+    ]
+    assert private_imports("from dozvon.subscriptions.rules import _x\n", "subscriptions") == []

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from dozvon.addresses.offline import OfflineProvider
 from dozvon.catalog.models import Product
-from dozvon.core.demo_people import FEMALE, MALE, _user
+from dozvon.core.demo_people import FEMALE, MALE, demo_user
 from dozvon.customers.services import CustomerInput
 from dozvon.delivery.demo import seed_demo_rates
 from dozvon.delivery.selectors import order_delivery_options
@@ -106,8 +106,10 @@ def build_cod_shop_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
 
 def _cod_shop(now: datetime, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
-    _user("admin", is_superuser=True, is_staff=True, first_name="Админ")
-    supervisor = _user("supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер")
+    demo_user("admin", is_superuser=True, is_staff=True, first_name="Админ")
+    supervisor = demo_user(
+        "supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер"
+    )
     supervisor.user_permissions.add(
         *Permission.objects.filter(
             codename__startswith="view_",
@@ -122,11 +124,11 @@ def _cod_shop(now: datetime, seed: int) -> dict[str, int]:
             ],
         )
     )
-    op1 = _user("op1", first_name="Ольга", last_name="Операторова")
-    op2 = _user("op2", first_name="Пётр", last_name="Операторов")
-    shop1 = _user("shop1", first_name="Семён", last_name="Магазинов")
-    delivery = _user("delivery", first_name="Денис", last_name="Доставкин")
-    partner = _user("partner", first_name="Сайт", last_name="Партнёра")
+    op1 = demo_user("op1", first_name="Ольга", last_name="Операторова")
+    op2 = demo_user("op2", first_name="Пётр", last_name="Операторов")
+    shop1 = demo_user("shop1", first_name="Семён", last_name="Магазинов")
+    delivery = demo_user("delivery", first_name="Денис", last_name="Доставкин")
+    partner = demo_user("partner", first_name="Сайт", last_name="Партнёра")
 
     cod = Project.objects.create(
         slug="cod-demo", name="COD-магазин (демо)", playbook=Playbook.objects.get(code="cod")

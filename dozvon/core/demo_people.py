@@ -19,7 +19,7 @@ FEMALE = (
 )
 
 
-def _user(username: str, **extra):
+def demo_user(username: str, **extra):
     """The demo login `username` (password PASSWORD), created with `extra` when missing; one
     already present is returned as it is."""
     User = get_user_model()

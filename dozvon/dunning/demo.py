@@ -23,6 +23,7 @@ from django.db import transaction
 
 from dozvon.automation.services import triggers_run
 from dozvon.catalog.models import Product
+from dozvon.core.demo_people import PASSWORD
 from dozvon.dunning.demo_data import (
     _LIST,
     _SIGN_RU,
@@ -31,7 +32,6 @@ from dozvon.dunning.demo_data import (
     FAILED,
     NO_NUMBER,
     PAID,
-    PASSWORD,
     PHONES,
     PRODUCTS,
     RU_FEMALE,
@@ -47,7 +47,6 @@ from dozvon.dunning.demo_data import (
     _phone,
     _project,
     _templates,
-    _user,
 )
 from dozvon.dunning.demo_replay import Replay, _days
 from dozvon.dunning.services import exhausted_clean_up
@@ -86,7 +85,6 @@ __all__ = [
     "_project",
     "_script",
     "_templates",
-    "_user",
     "build_pharmacy_demo",
 ]
 

@@ -11,9 +11,8 @@ import random
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-
 from dozvon.catalog.models import Product
+from dozvon.core.demo_people import demo_user
 from dozvon.core.phones import parse_phone
 from dozvon.customers.services import CustomerInput
 from dozvon.messaging.models import MailSettings
@@ -26,7 +25,6 @@ TZ = "Europe/Kyiv"
 # the pharmacy's public sender: what customers read in From (issue 24 item 4)
 SENDER_NAME = "Аптека Здоровье"
 FROM_EMAIL = "orders@apteka.example"
-PASSWORD = "demo"  # as every demo login (core/demo.py, README)
 
 PRODUCTS = [  # priced per tablet: the bonus is extra tablets (DUN-2)
     ("SIL-100", "Силденафил 100 мг, таблетка", "38.00"),
@@ -206,14 +204,6 @@ def _templates() -> list[dict]:
 # --- people, products, settings -----------------------------------------------------------
 
 
-def _user(username: str, **extra):
-    user, created = get_user_model().objects.get_or_create(username=username, defaults=extra)
-    if created:
-        user.set_password(PASSWORD)
-        user.save()
-    return user
-
-
 def _project(now: datetime):
     project = Project.objects.create(
         slug=SLUG,
@@ -223,10 +213,10 @@ def _project(now: datetime):
         currency="UAH",
     )
     people = {
-        "op1": _user("pharmacy-op1", first_name="Оксана", last_name="Дзвінка"),
-        "op2": _user("pharmacy-op2", first_name="Максим", last_name="Телефонов"),
-        "sup": _user("pharmacy-sup", first_name="Ірина", last_name="Старша", is_staff=True),
-        "partner": _user("partner", first_name="Сайт", last_name="Партнёра"),
+        "op1": demo_user("pharmacy-op1", first_name="Оксана", last_name="Дзвінка"),
+        "op2": demo_user("pharmacy-op2", first_name="Максим", last_name="Телефонов"),
+        "sup": demo_user("pharmacy-sup", first_name="Ірина", last_name="Старша", is_staff=True),
+        "partner": demo_user("partner", first_name="Сайт", last_name="Партнёра"),
     }
     for key, role in (("op1", "operator"), ("op2", "operator"), ("sup", "supervisor")):
         Membership.objects.create(user=people[key], project=project, role=role)

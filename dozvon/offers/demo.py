@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from dozvon.core.demo_people import _user
+from dozvon.core.demo_people import demo_user
 from dozvon.offers.models import Campaign, Eligibility, OffersSettings
 from dozvon.offers.selectors import offers_for_number
 from dozvon.offers.services import (
@@ -123,16 +123,18 @@ def build_telecom_demo(*, now: datetime, seed: int = 7, numbers: int = NUMBERS) 
     if Project.objects.filter(slug=SLUG).exists():
         return {}
     rng = random.Random(seed)
-    supervisor = _user("supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер")
+    supervisor = demo_user(
+        "supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер"
+    )
     if not supervisor.email:
         supervisor.email = "supervisor@example.org"
         supervisor.save(update_fields=["email"])
-    partner = _user("partner", first_name="Сайт", last_name="Партнёра")
+    partner = demo_user("partner", first_name="Сайт", last_name="Партнёра")
     first_line = [
-        _user("tel1", first_name="Анна", last_name="Первая"),
-        _user("tel2", first_name="Игорь", last_name="Линейный"),
+        demo_user("tel1", first_name="Анна", last_name="Первая"),
+        demo_user("tel2", first_name="Игорь", last_name="Линейный"),
     ]
-    second_line = _user("tel3", first_name="Вера", last_name="Вторая")
+    second_line = demo_user("tel3", first_name="Вера", last_name="Вторая")
     project = Project.objects.create(
         slug=SLUG,
         name="Телеком: входящая линия (демо)",

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from dozvon.catalog.models import Product
-from dozvon.core.demo_people import FEMALE, MALE, _user
+from dozvon.core.demo_people import FEMALE, MALE, demo_user
 from dozvon.customers.services import CustomerInput
 from dozvon.messaging.models import MailSettings
 from dozvon.messaging.services import template_save
@@ -137,11 +137,13 @@ def build_pickup_demo(*, now: datetime, seed: int = 7, parcels: int = PARCELS) -
     if Project.objects.filter(slug=SLUG).exists():
         return {}
     rng = random.Random(seed)
-    supervisor = _user("supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер")
-    partner = _user("partner", first_name="Сайт", last_name="Партнёра")
+    supervisor = demo_user(
+        "supervisor", is_staff=True, first_name="Светлана", last_name="Супервайзер"
+    )
+    partner = demo_user("partner", first_name="Сайт", last_name="Партнёра")
     operators = [
-        _user("pick1", first_name="Алина", last_name="Выдачина"),
-        _user("pick2", first_name="Роман", last_name="Посылкин"),
+        demo_user("pick1", first_name="Алина", last_name="Выдачина"),
+        demo_user("pick2", first_name="Роман", last_name="Посылкин"),
     ]
     project = Project.objects.create(
         slug=SLUG,

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from dozvon.core.demo_people import FEMALE, MALE, _user
+from dozvon.core.demo_people import FEMALE, MALE, demo_user
 from dozvon.interactions.services import interaction_record
 from dozvon.messaging.models import MailSettings
 from dozvon.messaging.services import template_save
@@ -83,8 +83,10 @@ def build_subscriptions_demo(*, now: datetime, seed: int = 7) -> dict[str, int]:
     if Project.objects.filter(slug=SLUG).exists():
         return {}
     rng = random.Random(seed)
-    operator = _user("subs-op1", first_name="Ульяна", last_name="Удержанова")
-    supervisor = _user("subs-sup", is_staff=True, first_name="Станислав", last_name="Подписочный")
+    operator = demo_user("subs-op1", first_name="Ульяна", last_name="Удержанова")
+    supervisor = demo_user(
+        "subs-sup", is_staff=True, first_name="Станислав", last_name="Подписочный"
+    )
     project = Project.objects.create(
         slug=SLUG,
         name="Ускоренные подписки (демо)",

@@ -17,13 +17,7 @@ from dozvon.core.errors import RuleViolations, violation
 from dozvon.customers.services import CustomerInput
 from dozvon.orders.models import Order
 from dozvon.orders.services.edits import order_update
-from dozvon.orders.services.intake import (
-    ItemInput,
-    _check_intake,
-    _create_order,
-    _intake_digest,
-)
-from dozvon.playbooks.selectors import playbook_def
+from dozvon.orders.services.intake import ItemInput, order_place
 from dozvon.projects.access import WORK
 from dozvon.subscriptions import ordering_rules, rules
 from dozvon.subscriptions.models import Status, Subscription
@@ -91,22 +85,15 @@ def subscription_order_remaining(
         name=sub.customer.full_name, phone=sub.customer.phone, email=sub.customer.email or ""
     )
     items = [ItemInput(p.sku, 1) for p in products]
-    pb = playbook_def(project.playbook)
-    found_products = _check_intake(project, pb, customer, items, payment_method, None, now)
-    order = _create_order(
+    order = order_place(
         project=project,
         actor=actor,
-        external_id=None,
         customer=customer,
         items=items,
-        products=found_products,
         payment_method=payment_method,
-        created_at=now,
-        digest=_intake_digest(customer, items, payment_method, None),
+        extra={EXTRA_KEY: sub.pk, EXTRA_ISSUES: chosen},
         now=now,
     )
-    order.extra = {**order.extra, EXTRA_KEY: sub.pk, EXTRA_ISSUES: chosen}
-    order.save(update_fields=["extra"])
     if delivery:
         order = order_update(order_id=order.pk, actor=actor, version=None, fields=delivery, now=now)
     changes: dict[str, Any] = {"order": order.pk, "issues": chosen}

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop as N_
@@ -89,6 +90,38 @@ def order_intake(
         if existing is None:
             raise
         return existing, False
+
+
+def order_place(
+    *,
+    project,
+    actor,
+    customer: CustomerInput,
+    items: Sequence[ItemInput],
+    payment_method: str = "",
+    extra: Mapping[str, Any] | None = None,
+    now: datetime,
+) -> Order:
+    """An order an operator places during a call (SUB-4: a subscriber buys the issues
+    left), with intake's rules and writes (X-10, COD-19), in the caller's transaction: no
+    partner id, `extra` kept on the order. The caller has checked the operator's right to
+    work in the project and holds the transaction; a partner's intake right is not asked
+    (the operator is not a partner site)."""
+    pb = playbook_def(project.playbook)
+    products = _check_intake(project, pb, customer, items, payment_method, None, now)
+    return _create_order(
+        project=project,
+        actor=actor,
+        external_id=None,
+        customer=customer,
+        items=items,
+        products=products,
+        payment_method=payment_method,
+        created_at=now,
+        digest=_intake_digest(customer, items, payment_method, None),
+        now=now,
+        extra=extra,
+    )
 
 
 def _intake_digest(customer: CustomerInput, items, payment_method: str, created_at) -> str:
@@ -224,6 +257,7 @@ def _create_order(
     created_at,
     digest,
     now,
+    extra: Mapping[str, Any] | None = None,
 ) -> Order:
     pb = playbook_def(project.playbook)
     initial = pb.initial_status
@@ -248,7 +282,7 @@ def _create_order(
         payment_method=payment_method,
         created_at=created_at,
         updated_at=now,
-        extra={"intake_digest": digest},
+        extra={**(extra or {}), "intake_digest": digest},
     )
     order.goods_total, order.total = order_rules.totals(
         [order_rules.LineFact(price, qty, discount) for _, price, qty, discount in lines],
