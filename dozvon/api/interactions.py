@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.db import transaction
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -18,9 +17,9 @@ from dozvon.core.errors import RuleViolations, violation
 from dozvon.httpkit.api_schemas import Moment, PhoneIn, TimelineOut, responses
 from dozvon.httpkit.api_serializers import iso, timeline_out
 from dozvon.interactions import selectors as sel
-from dozvon.interactions.desk import desk_blocks
+from dozvon.interactions.desk import DeskPart, desk_blocks
 from dozvon.interactions.models import Interaction, Transfer
-from dozvon.interactions.services import interaction_record
+from dozvon.interactions.services import inbound_contact
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import project_for
 
@@ -135,6 +134,12 @@ def _dumped(value: Any) -> Any:
     return value
 
 
+def _api_part(block, payload: InteractionIn, *, actor, now):
+    """The block's API fields of the payload, recorded once the interaction is."""
+    values = {n: _dumped(getattr(payload, n, None)) for n in block.api_fields}
+    return lambda interaction: block.api_record(interaction, values, actor=actor, now=now)
+
+
 @router.post(
     "/projects/{slug}/interactions",
     tags=["interactions"],
@@ -152,30 +157,28 @@ def record_interaction(request, slug: str, payload: InteractionIn):
         )
     transferred_to = payload.transferred_to or (Transfer.OTHER_SPLIT if payload.transferred else "")
     now = clock.now()
-    # a block's part (NBO: the offers) belongs to the interaction's own transaction; a
+    # a block's part (NBO: the offers) is recorded in the interaction's own transaction; a
     # refusal of either writes neither
-    with transaction.atomic():
-        interaction = interaction_record(
-            project=project,
-            actor=request.auth,
-            phone=payload.phone,
-            line=payload.line,
-            subject=payload.subject,
-            comment=payload.comment,
-            transferred_to=transferred_to,
-            started_at=payload.started_at,
-            subscription=payload.subscription,
-            outcome=payload.outcome,
-            issues=payload.issues,
-            now=now,
-        )
-        for block in blocks:
-            block.api_record(
-                interaction,
-                {n: _dumped(getattr(payload, n, None)) for n in block.api_fields},
-                actor=request.auth,
-                now=now,
-            )
+    parts = [
+        DeskPart(after=_api_part(block, payload, actor=request.auth, now=now)) for block in blocks
+    ]
+    interaction = inbound_contact(
+        project=project,
+        actor=request.auth,
+        contact={
+            "phone": payload.phone,
+            "line": payload.line,
+            "subject": payload.subject,
+            "comment": payload.comment,
+            "transferred_to": transferred_to,
+            "started_at": payload.started_at,
+            "subscription": payload.subscription,
+            "outcome": payload.outcome,
+            "issues": payload.issues,
+        },
+        parts=parts,
+        now=now,
+    )
     return Status(201, interaction_out(interaction))
 
 

@@ -19,6 +19,7 @@ from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.rules import phone_key
 from dozvon.interactions import rules
 from dozvon.interactions.contacts import contacts_check
+from dozvon.interactions.desk import DeskPart
 from dozvon.interactions.models import Direction, Interaction, Line, Transfer
 from dozvon.interactions.selectors import operator_line_code
 from dozvon.orders.models import TimelineEntry
@@ -333,3 +334,30 @@ def interaction_record(
         extra_lines=lines,
         extra_changes=changes,
     )
+
+
+@transaction.atomic
+def inbound_contact(
+    *,
+    project,
+    actor,
+    contact: Mapping[str, Any],
+    parts: Sequence[DeskPart] = (),
+    now: datetime,
+) -> Interaction:
+    """An inbound contact as the desk's form and `POST …/interactions` record it: the
+    contact (`interaction_record`'s arguments) with the parts the project's playbook blocks
+    add (SUB-5's order for the issues bought, NBO's offers), all in this one transaction —
+    each part's `before` step, the interaction (with the part's own arguments), then each
+    part's `after` step given the interaction. A refusal of any writes none of them."""
+    for part in parts:
+        if part.before:
+            part.before()
+    arguments = {**contact}
+    for part in parts:
+        arguments.update(part.interaction)
+    interaction = interaction_record(project=project, actor=actor, now=now, **arguments)
+    for part in parts:
+        if part.after:
+            part.after(interaction)
+    return interaction

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -39,7 +38,7 @@ from dozvon.interactions.desk import (
 )
 from dozvon.interactions.models import Interaction, Line, Transfer
 from dozvon.interactions.selectors import callers_matching, operator_line_code
-from dozvon.interactions.services import interaction_record
+from dozvon.interactions.services import inbound_contact
 from dozvon.orders.models import Order
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import projects_for
@@ -166,24 +165,19 @@ def inbound_record(request, slug):
     for part in parts:
         form.update(part.form)
     try:
-        with transaction.atomic():
-            for part in parts:
-                if part.before:
-                    part.before()
-            interaction = interaction_record(
-                project=project,
-                actor=request.user,
-                phone=form["phone"],
-                line=form["line"] or None,  # an operator's own line
-                subject=form["subject"],
-                comment=form["comment"],
-                transferred_to=form["transferred_to"],
-                **{k: v for part in parts for k, v in part.interaction.items()},
-                now=now,
-            )
-            for part in parts:
-                if part.after:
-                    part.after(interaction)
+        interaction = inbound_contact(
+            project=project,
+            actor=request.user,
+            contact={
+                "phone": form["phone"],
+                "line": form["line"] or None,  # an operator's own line
+                "subject": form["subject"],
+                "comment": form["comment"],
+                "transferred_to": form["transferred_to"],
+            },
+            parts=parts,
+            now=now,
+        )
     except RuleViolations as exc:
         return desk_refused(request, project, form["phone"], exc, form)
     messages.success(request, _("Interaction #%(id)s recorded.") % {"id": interaction.pk})
