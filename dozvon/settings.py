@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "dozvon.queues",
     "dozvon.audit",
     "dozvon.interactions",
+    "dozvon.history",  # the timeline of orders and interactions (issue 26)
     "dozvon.automation",
     "dozvon.addresses",
     "dozvon.delivery",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dozvon.accounts.forms import SupervisedUserCreationForm
 from dozvon.accounts.models import ApiToken, User
+from dozvon.audit.actions import AuditAction, model_change
 from dozvon.audit.admin import AuditedAdmin
 from dozvon.audit.services import audit_record
 from dozvon.core import clock
@@ -75,7 +76,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         now = clock.now()
         audit_record(
             actor=request.user,
-            action=f"user.{'change' if change else 'add'}",
+            action=model_change("user", "change" if change else "add"),
             target_type="user",
             target_id=obj.pk,
             changes={
@@ -92,7 +93,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             )
             audit_record(
                 actor=request.user,
-                action="membership.add",
+                action=AuditAction.MEMBERSHIP_ADD,
                 target_type="membership",
                 target_id=member.pk,
                 project=project,

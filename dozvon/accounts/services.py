@@ -8,6 +8,7 @@ from datetime import datetime
 
 from dozvon.accounts.models import ApiToken, User, hash_token
 from dozvon.accounts.selectors import user_is_service_account
+from dozvon.audit.actions import AuditAction
 from dozvon.audit.services import audit_record
 from dozvon.projects.models import Membership, Project, Role
 from dozvon.projects.scopes import TOKEN_SCOPES_ATTR, TokenScope, known_scopes
@@ -43,7 +44,7 @@ def token_create(
     )
     audit_record(
         actor=actor,
-        action="token.create",
+        action=AuditAction.TOKEN_CREATE,
         target_type="api_token",
         target_id=token.pk,
         changes={

@@ -9,6 +9,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dozvon.audit.actions import declared, model_change
 from dozvon.audit.models import AuditEntry
 from dozvon.audit.services import audit_record
 from dozvon.core import clock
@@ -37,7 +38,7 @@ class AuditedAdmin(ProjectScopedAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'change' if change else 'add'}",
+            action=model_change(obj._meta.model_name, "change" if change else "add"),
             target_type=obj._meta.model_name,
             target_id=obj.pk,
             project=getattr(obj, "project", None) if obj._meta.model_name != "project" else obj,
@@ -52,7 +53,7 @@ class AuditedAdmin(ProjectScopedAdmin):
         super().delete_model(request, obj)
         audit_record(
             actor=request.user,
-            action=f"{name}.delete",
+            action=model_change(name, "delete"),
             target_type=name,
             target_id=pk,
             project=project,
@@ -61,53 +62,6 @@ class AuditedAdmin(ProjectScopedAdmin):
         )
 
 
-# X-12 in words (issue 24 item 6): what each audit action means to a supervisor. The
-# codes are the services' (`<object>.<verb>`, orders.services.events.Event values among
-# them); a code not listed reads "<verb>: <object>" when both are known.
-ACTIONS = {
-    "order.intake": _("Order received"),
-    "order.auto_invalidate": _("Order marked invalid automatically"),
-    "order.item_add": _("Item added to the order"),
-    "order.edit": _("Order edited"),
-    "order.comment": _("Comment on the order"),
-    "order.outcome": _("Call outcome applied"),
-    "order.release": _("Order released"),
-    "order.reopen": _("Order reopened"),
-    "order.effect": _("Outcome's effect applied automatically"),
-    "order.trigger": _("Playbook trigger applied"),
-    "order.payment": _("Payment reported"),
-    "order.report": _("Partner reported about the order"),
-    "call.record": _("Call recorded"),
-    "message.queue": _("Email queued"),
-    "message.send": _("Email sent"),
-    "message.fail": _("Email not delivered"),
-    "interaction.start": _("Interaction started"),
-    "interaction.record": _("Interaction recorded"),
-    "interaction.edit": _("Interaction corrected"),
-    "interaction.comment": _("Comment on the interaction"),
-    "interaction.call": _("Call in the interaction"),
-    "interaction.offer": _("Offer voiced"),
-    "interaction.adjustment": _("Balance adjustment"),
-    "playbook.load": _("Playbook loaded"),
-    "playbook.reload": _("Playbook reloaded"),
-    "trigger.switch": _("Trigger switched on or off"),
-    "membership.add": _("Member added to the project"),
-    "token.create": _("API token created"),
-    "webhook.retry": _("Webhook delivery retried"),
-    "escalation.decide": _("Partner's decision recorded"),
-    "subscription.add": _("Subscription added"),
-    "subscription.change": _("Subscription changed"),
-    "subscription.contact": _("Subscriber contact recorded"),
-    "subscription.import": _("Subscriptions imported"),
-    "subscription.inform": _("Accelerated subscribers informed"),
-    "subscription.order": _("Shop order for a subscriber"),
-    "promo_code.add": _("Promo code created"),
-    "promo_code.change": _("Promo code changed"),
-    "promo_code.end": _("Promo code ended"),
-    "offers.campaigns_load": _("Campaigns loaded"),
-    "offers.eligibility_load": _("Offer eligibility loaded"),
-    "offers.excluded_report": _("Excluded numbers report sent"),
-}
 VERBS = {"add": _("Added"), "change": _("Changed"), "delete": _("Deleted")}
 # objects that are not a model's name (`target_type`)
 OBJECTS = {
@@ -130,8 +84,9 @@ def object_label(code: str) -> str:
 
 def action_label(code: str) -> str:
     """An audit action in words: "Заказ получен", "Изменено: шаблон письма"."""
-    if code in ACTIONS:
-        return str(ACTIONS[code])
+    labels = declared()  # the engine's and the plug-ins' actions (audit.actions)
+    if code in labels:
+        return str(labels[code])
     subject, _dot, verb = code.rpartition(".")
     if verb in VERBS and subject:
         return f"{VERBS[verb]}: {object_label(subject)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dozvon.audit.actions import is_declared
 from dozvon.audit.models import AuditEntry
 
 
@@ -18,6 +19,10 @@ def audit_record(
     project=None,
     now: datetime,
 ) -> AuditEntry:
+    """One audit row. `action` is a declared one (`audit.actions`: `AuditAction`, a
+    plug-in's enum, or `model_change`); any other is a programming error, refused."""
+    if not is_declared(action):
+        raise ValueError(f"undeclared audit action {action!r} (audit.actions)")
     return AuditEntry.objects.create(
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,

@@ -32,7 +32,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from dozvon.automation.models import TriggerRun
-from dozvon.orders.models import Order, TimelineEntry, TimelineKind
+from dozvon.history.models import TimelineEntry, TimelineKind
+from dozvon.orders.models import Order
 from dozvon.playbooks.automation_def import AFTER, ONCE, TriggerDef, age_window
 
 

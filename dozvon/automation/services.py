@@ -32,6 +32,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from dozvon.audit.actions import AuditAction
 from dozvon.audit.services import audit_record
 from dozvon.automation import selectors
 from dozvon.automation.models import TriggerRun, TriggerSwitch
@@ -103,7 +104,7 @@ def trigger_switch(*, project, code: str, enabled: bool, actor, now: datetime) -
     switch.save()
     audit_record(
         actor=actor,
-        action="trigger.switch",
+        action=AuditAction.TRIGGER_SWITCH,
         target_type="trigger",
         target_id=code,
         project=project,

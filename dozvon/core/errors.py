@@ -49,7 +49,7 @@ class Violation:
 
 
 # a refusal names the field in words. The apps that declare fields register their
-# labels (English message ids) here (`orders/history.py`: the declared order, customer and
+# labels (English message ids) here (`history/words.py`: the declared order, customer and
 # result fields); a message that does not name its field gets its naming form.
 FIELD_LABELS: dict[str, str] = {}
 NAMING_THE_FIELD: dict[str, str] = {

@@ -32,6 +32,8 @@ The points (their item types are the engine's, this module only keeps them):
 ``EFFECTS``       effects of a playbook's outcomes and triggers that an app above the
                   order services applies, by the effect's kind (messaging's
                   ``send_message``; ``orders.services.effects``)
+``AUDIT_ACTIONS`` a plug-in's enum of the audit actions it records, with their labels
+                  (``audit.actions``)
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ CONTACTS = "contacts"
 PLAYBOOK_FILES = "playbook_files"
 SCOPES = "scopes"
 EFFECTS = "effects"
+AUDIT_ACTIONS = "audit_actions"
 
 POINTS = frozenset(
     {
@@ -77,6 +80,7 @@ POINTS = frozenset(
         PLAYBOOK_FILES,
         SCOPES,
         EFFECTS,
+        AUDIT_ACTIONS,
     }
 )
 

@@ -13,10 +13,11 @@ from django.db import transaction
 
 from dozvon.calls.models import CallAttempt
 from dozvon.dunning import contact_rules
+from dozvon.history.models import TimelineEntry, TimelineKind
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.rendering import TemplateRefused
 from dozvon.messaging.services import MANUAL, message_send_now, offered_bonus, template_for
-from dozvon.orders.models import Order, TimelineEntry, TimelineKind
+from dozvon.orders.models import Order
 from dozvon.orders.services.base import lock_order
 from dozvon.projects.access import WORK
 

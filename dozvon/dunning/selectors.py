@@ -24,8 +24,9 @@ from dozvon.calls.models import CallAttempt, CallResult
 from dozvon.core import clock
 from dozvon.dunning import contact_rules
 from dozvon.dunning import rules as dun
+from dozvon.history.models import TimelineEntry, TimelineKind
 from dozvon.orders import selectors as order_sel
-from dozvon.orders.models import Order, OrderItem, TimelineEntry, TimelineKind
+from dozvon.orders.models import Order, OrderItem
 from dozvon.playbooks.definition import PlaybookDef, QueueDef
 from dozvon.playbooks.selectors import playbook_def
 

@@ -28,8 +28,9 @@ from dozvon.automation.services import trigger_run_now, trigger_switch
 from dozvon.calls.models import CallAttempt
 from dozvon.core.errors import RuleViolations, Violation, violation
 from dozvon.dunning import rules as dun
+from dozvon.history.models import TimelineEntry, TimelineKind
 from dozvon.messaging.services import MessageGuard
-from dozvon.orders.models import Order, TimelineEntry, TimelineKind
+from dozvon.orders.models import Order
 from dozvon.playbooks.automation_def import TriggerDef
 from dozvon.playbooks.definition import Check, PlaybookDef
 from dozvon.playbooks.selectors import playbook_def

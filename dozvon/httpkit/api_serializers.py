@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from dozvon.core import clock
 from dozvon.core.money import format_money
 from dozvon.customers.models import Customer
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.selectors import interaction_line_text
 from dozvon.orders import selectors as order_sel
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.selectors import CardParts, closing_script, order_queue_code, timeline_text
 from dozvon.playbooks.fields import FieldDecl, Kind, Store, declared
 

@@ -7,10 +7,11 @@ from django.db.models import Q, QuerySet
 from dozvon.core.errors import NotFound
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.rules import name_key, phone_key
+from dozvon.history import words as history
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.contacts import contact_handlers
 from dozvon.interactions.models import Interaction, Line, Transfer
-from dozvon.orders import history
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.selectors import phone_search_variants
 from dozvon.projects.access import READ, ensure_can, ensure_visible, membership_of, role_of
 from dozvon.projects.models import Role

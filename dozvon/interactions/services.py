@@ -17,12 +17,12 @@ from dozvon.calls.services import call_attempt_create, call_line
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.rules import phone_key
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions import rules
 from dozvon.interactions.contacts import contacts_check
 from dozvon.interactions.desk import DeskPart
 from dozvon.interactions.models import Direction, Interaction, Line, Transfer
 from dozvon.interactions.selectors import operator_line_code
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services.base import plain
 from dozvon.orders.services.events import Event, record
 from dozvon.orders.services.events import Line as TimelineLine

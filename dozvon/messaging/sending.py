@@ -44,9 +44,10 @@ from django.utils.translation import gettext_noop as N_
 from dozvon.core import clock
 from dozvon.core.outbox import Outbox
 from dozvon.core.worker import Backoff, retry_while_database_away
+from dozvon.history.models import TimelineKind
 from dozvon.messaging.models import MessageState, OutboxMessage
 from dozvon.messaging.rules import MAX_ATTEMPTS, Failure, retry_delay, smtp_failure
-from dozvon.orders.models import Order, TimelineKind
+from dozvon.orders.models import Order
 from dozvon.orders.services.events import Event, Line, record
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
+from dozvon.audit.actions import model_change
 from dozvon.audit.services import audit_record
 from dozvon.core.errors import violation
 from dozvon.messaging import rules
@@ -58,7 +59,7 @@ def template_save(
         template.save()
         audit_record(
             actor=actor,
-            action=f"messagetemplate.{'add' if adding else 'change'}",
+            action=model_change("messagetemplate", "add" if adding else "change"),
             target_type="messagetemplate",
             target_id=template.pk,
             project=project,

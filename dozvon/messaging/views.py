@@ -20,10 +20,10 @@ from dozvon.core import clock
 from dozvon.core.errors import RuleViolations
 from dozvon.core.http_errors import domain_errors
 from dozvon.core.outbox_rules import retry_problems
+from dozvon.history.words import person_name
 from dozvon.messaging import selectors
 from dozvon.messaging.models import MessageState
 from dozvon.messaging.services import message_retry
-from dozvon.orders.history import person_name
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import SUPERVISE, ensure_can, is_supervising, project_for, projects_for
 from dozvon.webhooks.services import delivery_retry

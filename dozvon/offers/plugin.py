@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dozvon.core import plugins
 from dozvon.offers import api, desk
+from dozvon.offers.audit_actions import NboAuditAction
 from dozvon.offers.demo import build_telecom_demo
 from dozvon.offers.reports import register_reports
 from dozvon.offers.tasks import schedule_excluded_reports
@@ -27,3 +28,4 @@ def register() -> None:
     plugins.register(plugins.INBOUND, LABEL, "desk", desk.NBO_DESK)
     # the API's campaigns, eligibility, responses and adjustments (NBO-1…6): API.md
     plugins.register(plugins.API, LABEL, "offers", api.router)
+    plugins.register(plugins.AUDIT_ACTIONS, LABEL, "actions", NboAuditAction)

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dozvon.audit.admin import ReadOnlyAdmin
 from dozvon.calls.models import CallAttempt
-from dozvon.orders import history
-from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.history import words as history
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order, OrderItem
 from dozvon.orders.selectors import timeline_text
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.admin_scope import ReadOnlyInline, admin_projects

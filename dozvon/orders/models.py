@@ -1,4 +1,4 @@
-"""X-5 orders with items, X-6 the append-only timeline.
+"""X-5 orders with items (their X-6 timeline is `history.TimelineEntry`).
 
 Status, problem and queue bucket are the playbook's own codes (strings), so new
 playbooks need no schema change; playbook-specific facts go to `extra`.
@@ -214,65 +214,3 @@ class OrderItem(models.Model):
         """The unit price the line total is made of: less the fixed discount per unit
         (what `orders.rules.LineFact` takes, so totals stay one computation)."""
         return net_price(self.unit_price, self.discount_amount)
-
-
-class TimelineKind(models.TextChoices):
-    COMMENT = "comment", _("Comment")
-    CALL = "call", _("Call")
-    STATUS = "status", _("Status")
-    MESSAGE = "message", _("Message")
-    AUTO = "auto", _("Automatic action")
-    EDIT = "edit", _("Edit")
-
-
-class TimelineEntry(models.Model):
-    """X-6: one ordered, append-only history per order, and per inbound interaction (SUB,
-    NBO: work that is not an order). A line belongs to exactly one of the two. Never
-    updated, never deleted."""
-
-    order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="timeline"
-    )
-    interaction = models.ForeignKey(
-        "interactions.Interaction",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="timeline",
-        verbose_name=_("interaction"),
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=TimelineKind.choices)
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
-    )
-    text = models.TextField(_("text"), blank=True, default="")
-    data = models.JSONField(_("data"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("timeline entry")
-        verbose_name_plural = _("timeline")
-        ordering = ["id"]
-        indexes = [
-            models.Index(fields=["order", "id"], name="timeline_order"),
-            models.Index(fields=["interaction", "id"], name="timeline_interaction"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(order__isnull=False, interaction__isnull=True)
-                | Q(order__isnull=True, interaction__isnull=False),
-                name="timelineentry_one_subject",
-            )
-        ]
-
-    def __str__(self) -> str:
-        # the admin's inline row title; the line itself is rendered beside it
-        return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("the timeline is append-only (X-6)")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("the timeline is append-only (X-6)")

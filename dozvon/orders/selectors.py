@@ -22,8 +22,9 @@ from dozvon.core.phones import parse_phone
 from dozvon.customers.models import Customer, CustomerPhone
 from dozvon.customers.rules import name_key
 from dozvon.delivery.models import DeliveryMethod
-from dozvon.orders import history
-from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.history import words as history
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order, OrderItem
 from dozvon.playbooks import engine
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import ensure_visible
@@ -258,7 +259,7 @@ def closing_script(o: Order) -> str | None:
 def timeline_text(entry: TimelineEntry, pb, reader: history.Reader | None = None) -> str:
     """A history line in the reader's language and words (X-6): automatic lines are stored
     as message ids with their data, status and edit lines with their raw values; these
-    are put in words here (`orders/history.py`), so old lines read right too. Lines
+    are put in words here (`history/words.py`), so old lines read right too. Lines
     without data are what people typed. `reader` carries what several lines share (one
     card's lines load the currency and the delivery methods once)."""
     reader = reader or history_reader(entry, pb)

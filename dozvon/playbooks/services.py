@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from dozvon.audit.actions import AuditAction
 from dozvon.audit.services import audit_record
 from dozvon.core import plugins
 from dozvon.playbooks import models as m
@@ -105,7 +106,7 @@ def playbook_load(*, path: Path, actor=None, now: datetime) -> tuple[m.Playbook,
     )
     audit_record(
         actor=actor,
-        action="playbook.load" if existing is None else "playbook.reload",
+        action=AuditAction.PLAYBOOK_LOAD if existing is None else AuditAction.PLAYBOOK_RELOAD,
         target_type="playbook",
         target_id=pb.code,
         changes={"version": pb.version, "sha256": sha, "file": path.name},

@@ -20,8 +20,9 @@ from django.db import connection
 from django.db.models import DecimalField
 
 from dozvon.calls.models import CallAttempt, CallResult
+from dozvon.history.models import TimelineEntry, TimelineKind
 from dozvon.interactions.models import Interaction
-from dozvon.orders.models import Order, OrderItem, TimelineEntry, TimelineKind
+from dozvon.orders.models import Order, OrderItem
 from dozvon.reports import tally
 from dozvon.reports.models import (
     ActivityHour,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.history.words import PAYMENT_LABELS
 from dozvon.interactions.desk import (
     CALLER,
     FIELDS,
@@ -25,7 +26,6 @@ from dozvon.interactions.desk import (
     desk_refused,
     others_of,
 )
-from dozvon.orders.history import PAYMENT_LABELS
 from dozvon.orders.models import Order
 from dozvon.subscriptions import rules
 from dozvon.subscriptions.models import Outcome

@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from dozvon.audit.services import audit_record
 from dozvon.core.errors import DomainError, RuleViolations, Violation, violation
 from dozvon.subscriptions import importing
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import ImportState, SubscriptionImport
 from dozvon.subscriptions.services import refused_rows, subscriptions_check, subscriptions_upsert
 
@@ -77,7 +78,7 @@ def import_batch(*, import_id: int, rows: Sequence[list[Any]], now: datetime, si
             upload.committed_at = now
             audit_record(
                 actor=upload.committed_by,
-                action="subscription.import",
+                action=SubAuditAction.SUBSCRIPTION_IMPORT,
                 target_type="subscriptionimport",
                 target_id=upload.pk,
                 project=upload.project,

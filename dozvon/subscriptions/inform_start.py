@@ -9,6 +9,7 @@ from django.db import transaction
 
 from dozvon.audit.services import audit_record
 from dozvon.projects.access import SUPERVISE, ensure_can
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import InformRun
 from dozvon.subscriptions.selectors import ensure_keeps_subscriptions
 from dozvon.subscriptions.tasks import inform_run
@@ -23,7 +24,7 @@ def inform_accelerated(*, project, actor, now: datetime) -> InformRun:
     run = InformRun.objects.create(project=project, started_by=actor, started_at=now)
     audit_record(
         actor=actor,
-        action="subscription.inform",
+        action=SubAuditAction.SUBSCRIPTION_INFORM,
         target_type="informrun",
         target_id=run.pk,
         project=project,

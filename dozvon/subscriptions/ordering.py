@@ -20,6 +20,7 @@ from dozvon.orders.services.edits import order_update
 from dozvon.orders.services.intake import ItemInput, order_place
 from dozvon.projects.access import WORK
 from dozvon.subscriptions import ordering_rules, rules
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import Status, Subscription
 from dozvon.subscriptions.selectors import bought_issues, ensure_keeps_subscriptions
 from dozvon.subscriptions.services import issue_products, lock_subscription
@@ -105,7 +106,7 @@ def subscription_order_remaining(
         changes["status"] = [Status.ACTIVE, Status.CANCELLED]
     audit_record(
         actor=actor,
-        action="subscription.order",
+        action=SubAuditAction.SUBSCRIPTION_ORDER,
         target_type="subscription",
         target_id=sub.pk,
         project=project,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dozvon.core import plugins
 from dozvon.subscriptions import api, api_promo, desk, promo_card
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.contact_handler import CONTACT_HANDLER
 from dozvon.subscriptions.demo import build_subscriptions_demo
 from dozvon.subscriptions.reports import register_reports
@@ -28,3 +29,4 @@ def register() -> None:
     # the API's subscriptions (SUB-1, SUB-2, SUB-6) and promo codes (SUB-5): API.md
     plugins.register(plugins.API, LABEL, "subscriptions", api.router)
     plugins.register(plugins.API, LABEL, "promo", api_promo.router)
+    plugins.register(plugins.AUDIT_ACTIONS, LABEL, "actions", SubAuditAction)

@@ -22,6 +22,7 @@ from dozvon.core.errors import NotFound, RuleViolations, violation
 from dozvon.core.money import format_money
 from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.subscriptions import promo_rules
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import Collection, PromoCode
 from dozvon.subscriptions.selectors import ensure_keeps_subscriptions
 
@@ -49,10 +50,10 @@ def promo_code_get(*, promo_id: int, actor) -> PromoCode:
     return promo
 
 
-def _audit(promo: PromoCode, action: str, changes: dict, actor, now: datetime) -> None:
+def _audit(promo: PromoCode, action: SubAuditAction, changes: dict, actor, now: datetime) -> None:
     audit_record(
         actor=actor,
-        action=f"promo_code.{action}",
+        action=action,
         target_type="promo_code",
         target_id=promo.pk,
         project=promo.project,
@@ -106,7 +107,7 @@ def promo_code_create(
         ) from None
     _audit(
         promo,
-        "add",
+        SubAuditAction.PROMO_CODE_ADD,
         {
             "collection": found_collection.code,
             "discount_amount": format_money(discount_amount),
@@ -157,7 +158,9 @@ def promo_code_change(
     promo.save(update_fields=list(changed))
     _audit(
         promo,
-        "end" if changed.get("active") is False else "change",
+        SubAuditAction.PROMO_CODE_END
+        if changed.get("active") is False
+        else SubAuditAction.PROMO_CODE_CHANGE,
         {name: [_plain(old[name]), _plain(value)] for name, value in changed.items()},
         actor,
         now,

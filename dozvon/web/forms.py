@@ -18,7 +18,7 @@ from dozvon.core.form_values import parse_day as parse_day
 from dozvon.core.form_values import parse_discount as parse_discount
 from dozvon.core.form_values import parse_int as parse_int
 from dozvon.core.money import format_money
-from dozvon.orders.history import PAYMENT_LABELS as PAYMENT_LABELS
+from dozvon.history.words import PAYMENT_LABELS as PAYMENT_LABELS
 from dozvon.playbooks.fields import (
     ADDRESS_LABELS,
     ADDRESS_PARTS,

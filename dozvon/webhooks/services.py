@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from dozvon.audit.actions import AuditAction
 from dozvon.audit.services import audit_record
 from dozvon.changes.models import Change
 from dozvon.core.errors import NotFound, RuleViolations
@@ -192,7 +193,7 @@ def delivery_retry(*, delivery_id: int, actor, now: datetime) -> WebhookDelivery
         )
     audit_record(
         actor=actor,
-        action="webhook.retry",
+        action=AuditAction.WEBHOOK_RETRY,
         target_type="webhookdelivery",
         target_id=delivery.pk,
         project=delivery.project,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.test import Client
 
 from dozvon.calls.models import CallAttempt
-from dozvon.orders.models import TimelineEntry
+from dozvon.history.models import TimelineEntry
 from dozvon.projects.models import Membership
 
 

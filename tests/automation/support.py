@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from dozvon.automation.models import TriggerRun
 from dozvon.customers.services import CustomerInput
+from dozvon.history.models import TimelineEntry
 from dozvon.orders import services as svc
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.playbooks.services import playbook_load
 from tests.conftest import World, _world
 

@@ -9,7 +9,8 @@ from django.db import connection, connections
 
 from dozvon.automation.models import TriggerRun
 from dozvon.automation.services import triggers_run
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order
 from tests.automation.support import MSK, dun_world, pending_order
 from tests.conftest import NOW
 

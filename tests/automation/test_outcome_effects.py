@@ -8,7 +8,7 @@ from django.db import transaction
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import RuleViolations
-from dozvon.orders.models import TimelineEntry
+from dozvon.history.models import TimelineEntry
 from dozvon.orders.services import order_apply_outcome
 from dozvon.orders.services.effects import effects_apply
 from dozvon.playbooks.automation_def import EffectDef

@@ -10,7 +10,7 @@ from django.utils import translation
 from dozvon.audit.models import AuditEntry
 from dozvon.automation.models import TriggerRun
 from dozvon.automation.services import triggers_run
-from dozvon.orders.models import TimelineEntry, TimelineKind
+from dozvon.history.models import TimelineEntry, TimelineKind
 from dozvon.orders.selectors import timeline_text
 from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.selectors import playbook_def

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order
 from tests.conftest import _world
 from tests.delivery.conftest import FAR_TOWN, MOSCOW, order_at
 

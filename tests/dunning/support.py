@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from dozvon.automation.services import triggers_run
 from dozvon.customers.services import CustomerInput
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.orders import services as svc
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.services.calling import call_attempt_record
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils import timezone, translation
 
 from dozvon.delivery.models import DeliveryMethod, MethodKind
+from dozvon.history.models import TimelineEntry
+from dozvon.history.words import Reader, show_value
 from dozvon.orders import services as svc
-from dozvon.orders.history import Reader, show_value
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.selectors import order_history_reader, order_timeline, timeline_text
 from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.selectors import playbook_def

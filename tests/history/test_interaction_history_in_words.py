@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from django.utils import translation
 
+from dozvon.history.models import TimelineEntry
 from dozvon.httpkit.api_serializers import timeline_out
 from dozvon.interactions.models import Transfer
 from dozvon.interactions.services import interaction_finish, interaction_start
-from dozvon.orders.models import TimelineEntry
 from tests.interactions.conftest import KNOWN
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from dozvon.audit.models import AuditEntry
 from dozvon.calls.models import CallAttempt
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.models import Interaction
-from dozvon.orders.models import TimelineEntry
 
 KNOWN = "+79161234567"
 

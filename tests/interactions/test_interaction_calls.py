@@ -10,8 +10,8 @@ import pytest
 from dozvon.audit.models import AuditEntry
 from dozvon.calls.models import CallAttempt
 from dozvon.core.errors import RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.services import interaction_call_record, interaction_start
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services import Event
 from tests.interactions.conftest import KNOWN, written
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from dozvon.calls.models import CallAttempt
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.services import interaction_add_comment, interaction_start
-from dozvon.orders.models import TimelineEntry
 from tests.interactions.conftest import KNOWN
 
 

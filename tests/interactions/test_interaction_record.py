@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import Conflict, Forbidden, RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions import selectors
 from dozvon.interactions.services import (
     interaction_add_comment,
     interaction_finish,
     interaction_start,
 )
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services import Event, Line, record
 from tests.factories import MembershipFactory
 from tests.interactions.conftest import KNOWN, written

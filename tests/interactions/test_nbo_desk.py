@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.models import Interaction
 from dozvon.offers.models import LostSale, OfferCheck, OfferResponse
-from dozvon.orders.models import TimelineEntry
 from tests.conftest import NOW, _world
 from tests.offers.conftest import CORPORATE, NOTHING, NUMBER, nbo, written  # noqa: F401
 

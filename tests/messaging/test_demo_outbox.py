@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.test import Client
 from django.utils import timezone
 
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.demo import seed_demo_outbox
 from dozvon.messaging.models import OutboxMessage
-from dozvon.orders.models import TimelineEntry
 from tests.messaging.conftest import order_with_email
 
 

@@ -11,10 +11,11 @@ from django_tasks_db.models import DBTaskResult
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.models import MessageTemplate, OutboxMessage
 from dozvon.messaging.services import message_queue, message_send_now
 from dozvon.messaging.tasks import send_message
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.services import lock_order
 from dozvon.projects.access import WORK
 from tests.messaging.conftest import order_with_email

@@ -13,11 +13,11 @@ from django_tasks_db.models import DBTaskResult
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.rendering import CONTEXT, SUBSCRIPTION_VARIABLES
 from dozvon.messaging.services import message_queue_to, template_save
 from dozvon.messaging.tasks import send_message
-from dozvon.orders.models import TimelineEntry
 
 INFORM = {
     "code": "subscription_inform",

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.services import (
@@ -29,7 +30,6 @@ from dozvon.messaging.services import (
 )
 from dozvon.messaging.tasks import send_message
 from dozvon.orders import services as svc
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.selectors import timeline_text
 from dozvon.orders.services.calling import call_attempt_record
 from dozvon.playbooks.selectors import playbook_def

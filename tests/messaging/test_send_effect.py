@@ -11,12 +11,12 @@ from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from dozvon.customers.services import CustomerInput
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.services import template_save
 from dozvon.messaging.tasks import send_message
 from dozvon.orders import services as svc
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.selectors import timeline_text
 from dozvon.orders.services import order_apply_outcome
 from dozvon.orders.services.effects import effects_apply

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.rules import MAX_ATTEMPTS
 from dozvon.messaging.sending import LOST_AFTER, outbox_sweep
 from dozvon.messaging.services import message_send_now
 from dozvon.messaging.tasks import send_message
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.selectors import timeline_text
 from dozvon.playbooks.selectors import playbook_def
 from tests.messaging.conftest import order_with_email

@@ -19,10 +19,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.sending import lease, outbox_sweep
 from dozvon.messaging.services import message_send_now
-from dozvon.orders.models import TimelineEntry
 from tests.messaging.conftest import order_with_email
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from dozvon.audit.models import AuditEntry
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.models import Interaction
 from dozvon.offers.models import Adjustment, LostSale, OfferCheck, OfferResponse
 from dozvon.offers.services import campaigns_load, eligibility_load, nbo_interaction_record
-from dozvon.orders.models import TimelineEntry
 from tests.conftest import _world
 from tests.factories import MembershipFactory, UserFactory
 

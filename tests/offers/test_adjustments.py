@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.models import Interaction
 from dozvon.offers.models import Adjustment, OffersSettings
 from dozvon.offers.services import IdempotencyConflict, adjustment_create, adjustment_decide
-from dozvon.orders.models import TimelineEntry
 from tests.factories import UserFactory
 from tests.offers.conftest import record, written
 

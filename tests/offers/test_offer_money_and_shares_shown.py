@@ -11,8 +11,8 @@ import pytest
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.offers.services import adjustment_create
-from dozvon.orders.models import TimelineEntry
 from tests.offers.conftest import record, written
 
 

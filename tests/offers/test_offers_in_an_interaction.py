@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from dozvon.core.errors import RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.offers.models import LostSale, OfferCheck, OfferResponse
 from dozvon.offers.selectors import offers_for_number
-from dozvon.orders.models import TimelineEntry
 from tests.offers.conftest import CORPORATE, NOTHING, NUMBER, record, written
 
 

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dozvon.core.errors import NotFound, RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.offers.models import OfferResponse
 from dozvon.offers.services import offer_response_change
-from dozvon.orders.models import TimelineEntry
 from tests.offers.conftest import record, written
 
 DB_REFUSALS = (IntegrityError, InternalError)

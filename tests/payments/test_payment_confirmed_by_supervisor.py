@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.payments.models import Payment
 from dozvon.payments.selectors import payments_after_calls
 from dozvon.payments.services import payment_confirm

@@ -11,8 +11,9 @@ import pytest
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.orders import services as svc
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.payments.models import Payment
 from dozvon.payments.services import DuplicateReference, payment_report
 from dozvon.queues.selectors import queue_counts

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from dozvon.core.errors import RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.models import OutboxMessage
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.services import order_apply_outcome
 from dozvon.pickup.models import Shipment
 from dozvon.pickup.services import outcome_handler

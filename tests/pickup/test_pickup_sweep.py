@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.models import OutboxMessage
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.pickup.models import PickupReminder, Shipment
 from dozvon.pickup.services import sweep
 from dozvon.pickup.tasks import pickup_sweep, schedule_pickup_sweep

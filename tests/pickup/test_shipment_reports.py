@@ -11,7 +11,8 @@ from django.utils import translation
 from dozvon.audit.models import AuditEntry
 from dozvon.changes.models import Change
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.selectors import timeline_text
 from dozvon.pickup.models import Shipment, ShipmentReport
 from dozvon.pickup.rules import Report

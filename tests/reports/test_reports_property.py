@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from dozvon.accounts.services import token_create
 from dozvon.calls.models import CallAttempt
 from dozvon.core.errors import DomainError
-from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order, OrderItem
 from dozvon.orders.services import order_add_item, order_apply_outcome
 from dozvon.orders.services.calling import call_attempt_record, order_no_answer
 from dozvon.projects.models import Project

@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from dozvon.audit.models import AuditEntry
-from dozvon.orders.models import TimelineEntry
+from dozvon.history.models import TimelineEntry
 from dozvon.orders.services import order_add_comment
 
 

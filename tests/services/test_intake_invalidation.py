@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from dozvon.orders.models import TimelineEntry
+from dozvon.history.models import TimelineEntry
 from dozvon.orders.selectors import order_queue_code
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from dozvon.core.errors import RuleViolations
 from dozvon.customers.services import CustomerInput
-from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order, OrderItem
 from dozvon.orders.services import ItemInput, order_apply_outcome, order_intake, order_update
 from dozvon.orders.services.calling import call_attempt_record
 

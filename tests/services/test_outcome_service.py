@@ -7,7 +7,8 @@ import pytest
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import Conflict, Forbidden, NotFound, RuleViolations
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.services import order_apply_outcome
 from dozvon.orders.services.calling import call_attempt_record
 

@@ -21,8 +21,9 @@ from dozvon.changes.models import Change
 from dozvon.core import errors, form_values
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.customers.services import CustomerInput
+from dozvon.history.models import TimelineEntry
 from dozvon.orders import selectors as order_sel
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.services import ItemInput, order_apply_outcome, order_intake
 from dozvon.orders.services.base import lock_order_for_system
 from dozvon.orders.services.events import Event, Line, record

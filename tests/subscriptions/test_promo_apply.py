@@ -9,7 +9,8 @@ import pytest
 
 from dozvon.audit.models import AuditEntry
 from dozvon.core.errors import Forbidden, NotFound, RuleViolations
-from dozvon.orders.models import Order, OrderItem, TimelineEntry
+from dozvon.history.models import TimelineEntry
+from dozvon.orders.models import Order, OrderItem
 from dozvon.subscriptions.ordering import subscription_order_remaining
 from dozvon.subscriptions.promo import promo_apply
 from tests.conftest import Api, _world

@@ -16,11 +16,12 @@ from django.test import Client
 from dozvon.accounts.services import token_create
 from dozvon.audit.models import AuditEntry
 from dozvon.changes.models import Change
+from dozvon.history.models import TimelineEntry
 from dozvon.httpkit.api_serializers import order_out
 from dozvon.messaging.models import MessageTemplate, OutboxMessage
 from dozvon.messaging.rendering import message_context, render
 from dozvon.messaging.services import message_queue, template_save
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.webhooks.services import body_of
 from tests.conftest import Api
 from tests.subscriptions.test_promo_support import CODE, TWELVE, promo, twelve_left

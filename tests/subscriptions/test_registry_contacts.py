@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from dozvon.core.errors import Forbidden, RuleViolations
+from dozvon.history.models import TimelineEntry
 from dozvon.interactions.services import interaction_record
 from dozvon.messaging.models import OutboxMessage
-from dozvon.orders.models import TimelineEntry
 from dozvon.subscriptions.models import Escalation, Subscription, SubscriptionContact
 from dozvon.subscriptions.services import escalation_decide, escalation_notify
 from tests.subscriptions.conftest import sub_row, written

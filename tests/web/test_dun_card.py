@@ -17,9 +17,9 @@ from django.urls import include, path
 
 from dozvon.core import clock
 from dozvon.customers.models import Customer
+from dozvon.history.models import TimelineEntry
 from dozvon.messaging.demo import seed_demo_templates
 from dozvon.messaging.models import OutboxMessage
-from dozvon.orders.models import TimelineEntry
 from dozvon.orders.services import order_add_comment
 from dozvon.orders.services.calling import call_attempt_record
 from dozvon.web.templatetags.dozvon_timeline import message_url

@@ -23,12 +23,12 @@ from django.utils.translation import gettext_noop as N_
 from dozvon.core import limits
 from dozvon.core.errors import DomainError, Forbidden, NotFound, RuleViolations, violation
 from dozvon.core.money import format_money
+from dozvon.history.models import TimelineKind
 from dozvon.interactions.rules import may_change
 from dozvon.interactions.services import interaction_finish, lock_interaction
 from dozvon.offers import rules
 from dozvon.offers.models import Adjustment, Campaign
 from dozvon.offers.selectors import ensure_offers, offers_config, policy_role
-from dozvon.orders.models import TimelineKind
 from dozvon.orders.services.events import Event, Line, record
 from dozvon.projects.access import ADJUSTMENTS, ensure_can, is_supervising
 from dozvon.webhooks.services import adjustment_deliveries_queue

@@ -16,6 +16,7 @@ from dozvon.audit.services import audit_record
 from dozvon.core.errors import RuleViolations, violation
 from dozvon.customers.rules import phone_key
 from dozvon.offers import rules
+from dozvon.offers.audit_actions import NboAuditAction
 from dozvon.offers.models import Campaign, Eligibility
 from dozvon.offers.selectors import ensure_offers
 from dozvon.projects.access import OFFERS, ensure_can
@@ -114,7 +115,7 @@ def campaigns_load(
     result = LoadResult(created, updated, unchanged)
     audit_record(
         actor=actor,
-        action="offers.campaigns_load",
+        action=NboAuditAction.CAMPAIGNS_LOAD,
         target_type="project",
         target_id=project.pk,
         project=project,
@@ -187,7 +188,7 @@ def eligibility_load(
     result = LoadResult(created, updated, unchanged)
     audit_record(
         actor=actor,
-        action="offers.eligibility_load",
+        action=NboAuditAction.ELIGIBILITY_LOAD,
         target_type="project",
         target_id=project.pk,
         project=project,

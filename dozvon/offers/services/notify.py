@@ -24,6 +24,7 @@ from dozvon.messaging.models import OutboxMessage
 from dozvon.messaging.services import new_message_id
 from dozvon.messaging.tasks import send_message
 from dozvon.offers import rules
+from dozvon.offers.audit_actions import NboAuditAction
 from dozvon.offers.selectors import excluded_numbers, offers_config
 from dozvon.projects.access import SUPERVISE, ensure_can
 
@@ -143,7 +144,7 @@ def _queue(*, project, day: date, rows, to: str, key: str, actor, now: datetime)
         return OutboxMessage.objects.get(idempotency_key=key)
     audit_record(
         actor=actor if getattr(actor, "pk", None) else None,
-        action="offers.excluded_report",
+        action=NboAuditAction.EXCLUDED_REPORT,
         target_type="project",
         target_id=project.pk,
         project=project,

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_noop as N_
 
 from dozvon.core import clock
 from dozvon.core.errors import NotFound, RuleViolations, violation
+from dozvon.history.models import TimelineKind
 from dozvon.interactions.models import Interaction, Transfer
 from dozvon.interactions.services import interaction_record, lock_interaction
 from dozvon.offers import rules
 from dozvon.offers.models import Campaign, LostSale, OfferCheck, OfferResponse
 from dozvon.offers.selectors import campaign_facts, ensure_offers, number_rows, operator_line
-from dozvon.orders.models import TimelineKind
 from dozvon.orders.services.events import Event, Line, record
 
 RESPONSE_TEXT = {

@@ -23,8 +23,9 @@ from dozvon.customers.services import (
 from dozvon.delivery import rules as delivery_rules
 from dozvon.delivery.models import DeliveryMethod
 from dozvon.delivery.selectors import delivery_facts, order_address
+from dozvon.history.models import TimelineEntry
 from dozvon.orders import rules as order_rules
-from dozvon.orders.models import Order, TimelineEntry
+from dozvon.orders.models import Order
 from dozvon.orders.services.base import (
     bump_version,
     check_version,

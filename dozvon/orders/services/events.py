@@ -13,10 +13,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from dozvon.audit.actions import AuditAction
 from dozvon.audit.services import audit_record
 from dozvon.changes.models import ChangeKind
 from dozvon.changes.services import change_append
-from dozvon.orders.models import Order, TimelineEntry, TimelineKind
+from dozvon.history.models import TimelineEntry, TimelineKind
+from dozvon.orders.models import Order
 from dozvon.webhooks.services import deliveries_queue
 
 if TYPE_CHECKING:
@@ -24,34 +26,46 @@ if TYPE_CHECKING:
 
 
 class Event(StrEnum):
-    """What happened to an order or an interaction; the value is the audit action."""
+    """What happened to an order or an interaction; the value is its audit action (X-12,
+    `audit.actions.AuditAction`)."""
 
-    RECEIVED = "order.intake"
-    AUTO_INVALIDATED = "order.auto_invalidate"
-    ITEM_ADDED = "order.item_add"
-    EDITED = "order.edit"
-    COMMENTED = "order.comment"
-    OUTCOME = "order.outcome"
-    CALLED = "call.record"
-    RELEASED = "order.release"
-    REOPENED = "order.reopen"  # a closed order opened again by a supervisor (X-7)
-    MESSAGE_QUEUED = "message.queue"  # an email (X-9) queued in the outbox
-    MESSAGE_SENT = "message.send"  # accepted by the mail server
-    MESSAGE_FAILED = "message.fail"  # given up (a permanent failure)
-    EFFECT = "order.effect"  # an outcome's declared effect, applied automatically
-    TRIGGER = "order.trigger"  # a playbook trigger run by the worker
-    PAID = "order.payment"  # the partner reported a payment (DUN: leaves the worklist)
+    RECEIVED = AuditAction.ORDER_INTAKE.value
+    AUTO_INVALIDATED = AuditAction.ORDER_AUTO_INVALIDATE.value
+    ITEM_ADDED = AuditAction.ORDER_ITEM_ADD.value
+    EDITED = AuditAction.ORDER_EDIT.value
+    COMMENTED = AuditAction.ORDER_COMMENT.value
+    OUTCOME = AuditAction.ORDER_OUTCOME.value
+    CALLED = AuditAction.CALL_RECORD.value
+    RELEASED = AuditAction.ORDER_RELEASE.value
+    # a closed order opened again by a supervisor (X-7)
+    REOPENED = AuditAction.ORDER_REOPEN.value
+    # an email (X-9) queued in the outbox
+    MESSAGE_QUEUED = AuditAction.MESSAGE_QUEUE.value
+    # accepted by the mail server
+    MESSAGE_SENT = AuditAction.MESSAGE_SEND.value
+    # given up (a permanent failure)
+    MESSAGE_FAILED = AuditAction.MESSAGE_FAIL.value
+    # an outcome's declared effect, applied automatically
+    EFFECT = AuditAction.ORDER_EFFECT.value
+    # a playbook trigger run by the worker
+    TRIGGER = AuditAction.ORDER_TRIGGER.value
+    # the partner reported a payment (DUN: leaves the worklist)
+    PAID = AuditAction.ORDER_PAYMENT.value
     # the partner reported a fact about the order that its playbook's plug-in keeps (where
     # the goods are, …): the report's own line; what it moves is the effects' lines
-    REPORTED = "order.report"
+    REPORTED = AuditAction.ORDER_REPORT.value
     # inbound interactions (SUB, NBO)
-    INTERACTION_STARTED = "interaction.start"
-    INTERACTION_RECORDED = "interaction.record"  # finished: subject, comment, transfer
-    INTERACTION_EDITED = "interaction.edit"  # a recorded interaction corrected
-    INTERACTION_COMMENTED = "interaction.comment"
-    INTERACTION_CALL = "interaction.call"
-    INTERACTION_OFFER = "interaction.offer"  # NBO-1/2: an offer voiced, a response given
-    INTERACTION_ADJUSTMENT = "interaction.adjustment"  # NBO-6: a balance adjustment
+    INTERACTION_STARTED = AuditAction.INTERACTION_START.value
+    # finished: subject, comment, transfer
+    INTERACTION_RECORDED = AuditAction.INTERACTION_RECORD.value
+    # a recorded interaction corrected
+    INTERACTION_EDITED = AuditAction.INTERACTION_EDIT.value
+    INTERACTION_COMMENTED = AuditAction.INTERACTION_COMMENT.value
+    INTERACTION_CALL = AuditAction.INTERACTION_CALL.value
+    # NBO-1/2: an offer voiced, a response given
+    INTERACTION_OFFER = AuditAction.INTERACTION_OFFER.value
+    # NBO-6: a balance adjustment
+    INTERACTION_ADJUSTMENT = AuditAction.INTERACTION_ADJUSTMENT.value
 
 
 TIMELINE_KIND: dict[Event, str] = {

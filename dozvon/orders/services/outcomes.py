@@ -14,7 +14,8 @@ from dozvon.calls.models import CallAttempt
 from dozvon.core import limits
 from dozvon.core.errors import Forbidden, RuleViolations, violation
 from dozvon.core.money import money
-from dozvon.orders.models import Order, TimelineEntry, TimelineKind
+from dozvon.history.models import TimelineEntry, TimelineKind
+from dozvon.orders.models import Order
 from dozvon.orders.services.base import (
     apply_route,
     bump_version,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from dozvon.audit.actions import model_change
 from dozvon.audit.services import audit_record
 from dozvon.catalog.models import Product
 from dozvon.projects.access import SUPERVISE, ensure_can
@@ -80,7 +81,7 @@ def collection_save(
         )
     audit_record(
         actor=actor,
-        action=f"collection.{'add' if created else 'change'}",
+        action=model_change("collection", "add" if created else "change"),
         target_type="collection",
         target_id=collection.pk,
         project=project,

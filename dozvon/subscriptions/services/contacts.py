@@ -18,6 +18,7 @@ from dozvon.core.errors import Violation, violation
 from dozvon.orders.services.events import Line
 from dozvon.projects.access import WORK, ensure_can
 from dozvon.subscriptions import rules
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import (
     Escalation,
     Status,
@@ -154,7 +155,7 @@ def contact_apply(
     sub.save(update_fields=[*fields, "updated_at", "version"])
     audit_record(
         actor=actor,
-        action="subscription.contact",
+        action=SubAuditAction.SUBSCRIPTION_CONTACT,
         target_type="subscription",
         target_id=sub.pk,
         project=sub.project,

@@ -19,6 +19,7 @@ from dozvon.core.errors import NotFound, RuleViolations, violation
 from dozvon.core.phones import format_phone
 from dozvon.projects.access import SUPERVISE, ensure_can
 from dozvon.subscriptions import promo_rules, rules
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import Escalation, EscalationState, PromoCode
 from dozvon.subscriptions.selectors import sub_settings
 from dozvon.subscriptions.services.base import today_of
@@ -106,7 +107,7 @@ def escalation_decide(*, escalation_id: int, actor, decision: str, now: datetime
     escalation.save(update_fields=["state", "decision", "decided_by", "decided_at"])
     audit_record(
         actor=actor,
-        action="escalation.decide",
+        action=SubAuditAction.ESCALATION_DECIDE,
         target_type="escalation",
         target_id=escalation.pk,
         project=escalation.project,

@@ -14,6 +14,7 @@ from dozvon.audit.services import audit_record
 from dozvon.core.errors import Conflict, NotFound, RuleViolations, Violation
 from dozvon.projects.access import INTAKE, ensure_can
 from dozvon.subscriptions import rules
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import Status, Subscription
 from dozvon.subscriptions.selectors import bought_issues
 from dozvon.subscriptions.services.base import today_of
@@ -96,7 +97,7 @@ def subscription_update(
     sub.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action="subscription.change",
+        action=SubAuditAction.SUBSCRIPTION_CHANGE,
         target_type="subscription",
         target_id=sub.pk,
         project=sub.project,

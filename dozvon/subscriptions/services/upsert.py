@@ -18,6 +18,7 @@ from dozvon.core.errors import RuleViolations, Violation, violation
 from dozvon.customers.services import CustomerInput, customer_for_intake
 from dozvon.projects.access import INTAKE, ensure_can
 from dozvon.subscriptions import rules
+from dozvon.subscriptions.audit_actions import SubAuditAction
 from dozvon.subscriptions.models import Collection, Subscription
 from dozvon.subscriptions.selectors import ensure_keeps_subscriptions
 from dozvon.subscriptions.services.base import CHUNK, _plain, today_of
@@ -134,7 +135,7 @@ def _upsert(project, rows, *, actor, now, prefix, source) -> list[UpsertResult]:
             existing[row.number] = sub
             audit_record(
                 actor=actor,
-                action="subscription.add",
+                action=SubAuditAction.SUBSCRIPTION_ADD,
                 target_type="subscription",
                 target_id=sub.pk,
                 project=project,
@@ -158,7 +159,7 @@ def _upsert(project, rows, *, actor, now, prefix, source) -> list[UpsertResult]:
         sub.save(update_fields=[*changes, "updated_at", "version"])
         audit_record(
             actor=actor,
-            action="subscription.change",
+            action=SubAuditAction.SUBSCRIPTION_CHANGE,
             target_type="subscription",
             target_id=sub.pk,
             project=project,
