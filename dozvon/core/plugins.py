@@ -16,13 +16,12 @@ The points (their item types are the engine's, this module only keeps them):
 ``INBOUND``       blocks of the inbound desk
 ``REPORTS``       reports of the X-11 registry
 ``PERIODIC``      functions the worker calls at start to schedule its periodic tasks
-``EXPORT_COLUMNS`` columns a plug-in adds to the order export
-``TIMELINE``      renderers of the plug-in's own history lines
+``EXPORT_COLUMNS`` columns a plug-in adds to the order export (``orders.export_columns``)
+``TIMELINE``      the plug-in's words for its own history lines (``history.words``)
 ``DEMO``          builders of the demo projects (``dozvon demo``)
 ``URLS``          URL patterns (a ``(prefix, module)`` pair, included under ``/p/<slug>/``)
 ``API``           API routers (``(prefix, router)``)
 ``MESSAGE_GUARDS`` checks an email must pass before it is queued (e.g. DUN-4's bonus %)
-``MESSAGE_CONTEXT`` values a plug-in adds to its emails' templates (e.g. DUN's bonus units)
 ``OUTCOMES``      services that save a named outcome in the plug-in's own way (e.g. DUN's
                   ``paid``, which is a confirmed payment: DUN-5, DUN-9)
 ``CONTACTS``      handlers of an inbound contact's outcome (e.g. SUB-3)
@@ -53,7 +52,6 @@ DEMO = "demo"
 URLS = "urls"
 API = "api"
 MESSAGE_GUARDS = "message_guards"
-MESSAGE_CONTEXT = "message_context"
 OUTCOMES = "outcomes"
 CONTACTS = "contacts"
 PLAYBOOK_FILES = "playbook_files"
@@ -74,7 +72,6 @@ POINTS = frozenset(
         URLS,
         API,
         MESSAGE_GUARDS,
-        MESSAGE_CONTEXT,
         OUTCOMES,
         CONTACTS,
         PLAYBOOK_FILES,

@@ -12,6 +12,7 @@ from dozvon.dunning.card import DUN_PANEL, PAID
 from dozvon.dunning.demo import build_pharmacy_demo
 from dozvon.dunning.reports import register_reports
 from dozvon.dunning.services import MESSAGE_GUARD
+from dozvon.dunning.timeline import DUN_WORDS
 
 LABEL = "dunning"
 PLAYBOOK_FILE = Path(__file__).resolve().parent / "dun.toml"
@@ -27,3 +28,4 @@ def register() -> None:
     # the order card: the payment panel (DUN-2/4/5), `paid` as a confirmed payment (DUN-9)
     plugins.register(plugins.CARD_PANELS, LABEL, "payment", DUN_PANEL)
     plugins.register(plugins.OUTCOMES, LABEL, "paid", PAID)
+    plugins.register(plugins.TIMELINE, LABEL, "words", DUN_WORDS)  # its marks in words

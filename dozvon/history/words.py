@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
 
+from dozvon.core import plugins
 from dozvon.core.errors import register_field_labels
 from dozvon.core.money import display_money
 from dozvon.core.phones import format_phone
@@ -43,12 +44,6 @@ PAYMENT_STATUS_LABELS = {
     "partial": N_("Partly paid"),
     "partially_paid": N_("Partly paid"),
     "refunded": N_("Refunded"),
-}
-# DUN-5/DUN-7: the marks automation sets on an order.
-MARK_LABELS = {
-    "proof_requested": N_("proof of payment requested"),
-    "unreachable": N_("unreachable"),
-    "expired": N_("the weeks of work are over"),
 }
 # Fields of an inbound interaction's history (SUB, NBO) that are not order fields.
 OTHER_LABELS = {
@@ -166,8 +161,20 @@ def choice_name(choices: str, code: str, reader: Reader) -> str:
     return code
 
 
-def mark_name(flag: str) -> str:
-    return gettext(MARK_LABELS[flag]) if flag in MARK_LABELS else flag
+@dataclass(frozen=True)
+class TimelineWords:
+    """The TIMELINE extension point's item: a playbook plug-in's words for its own
+    history lines — the names of the marks its effects set (`mark` effects' flags)."""
+
+    marks: Mapping[str, str] = field(default_factory=dict)
+
+
+def mark_name(flag: str, pb) -> str:
+    """A mark by the name its playbook's plug-in gives it (TIMELINE), else as stored."""
+    for words in plugins.for_playbook(plugins.TIMELINE, pb):
+        if flag in words.marks:
+            return gettext(words.marks[flag])
+    return flag
 
 
 def _joined(values: list) -> str:

@@ -268,7 +268,7 @@ def timeline_text(entry: TimelineEntry, pb, reader: history.Reader | None = None
         text = gettext(entry.text)
         values = dict(data)
         if "flag" in values:  # DUN-5: a mark by its name
-            values["flag"] = history.mark_name(str(values["flag"]))
+            values["flag"] = history.mark_name(str(values["flag"]), pb)
         if "actor" in values and entry.actor is not None:  # a person by name, not login
             values["actor"] = history.person_name(entry.actor)
         with suppress(KeyError, ValueError, TypeError):

@@ -12,6 +12,7 @@ from dozvon.pickup import checks, fields
 from dozvon.pickup.api import router
 from dozvon.pickup.card import PICKUP_PANEL
 from dozvon.pickup.demo import build_pickup_demo
+from dozvon.pickup.exports import PARCEL_COLUMNS
 from dozvon.pickup.reports import register_reports
 from dozvon.pickup.services import HANDLERS
 from dozvon.pickup.services.base import SHIPMENTS, SHIPMENTS_SCOPE
@@ -37,6 +38,7 @@ def register() -> None:
     plugins.register(plugins.API, LABEL, "shipments", router)  # PICK-1
     plugins.register(plugins.SCOPES, LABEL, SHIPMENTS, SHIPMENTS_SCOPE)
     plugins.register(plugins.CARD_PANELS, LABEL, "parcel", PICKUP_PANEL)
+    plugins.register(plugins.EXPORT_COLUMNS, LABEL, "parcel", PARCEL_COLUMNS)
     for handler in HANDLERS:  # PICK-2: the parcel's results, saved with its facts
         plugins.register(plugins.OUTCOMES, LABEL, handler.code, handler)
     plugins.register(plugins.DEMO, LABEL, "pickup", build_pickup_demo, order=50)

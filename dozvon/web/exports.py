@@ -6,7 +6,8 @@ payment (method, status, paid). Both formats stream, so a large list never times
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -15,12 +16,13 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dozvon.core import clock, tabular
+from dozvon.core import clock, plugins, tabular
 from dozvon.core.http_errors import domain_errors
 from dozvon.core.phones import format_phone
 from dozvon.core.tabular import DATE, DATETIME, MONEY, NUMBER, TEXT, Column
 from dozvon.delivery.models import DeliveryMethod
-from dozvon.orders.models import OrderItem
+from dozvon.orders.export_columns import ExportColumns
+from dozvon.orders.models import Order, OrderItem
 from dozvon.playbooks.fields import ALL_ADDRESS_PARTS
 from dozvon.playbooks.selectors import playbook_def
 from dozvon.projects.access import READ, ensure_can
@@ -66,9 +68,22 @@ def products_text(items) -> str:
     return "; ".join(f"{i.name} × {i.quantity}" for i in items)
 
 
-def order_rows(project, qs) -> Iterator[list]:
+def order_rows(project, qs, extras: Sequence[ExportColumns] = ()) -> Iterator[list]:
     """The export's rows, read in chunks (never the whole list in memory), items with
-    each chunk."""
+    each chunk, and the playbook plug-in's columns (`extras`) after the engine's, read
+    once a chunk."""
+    widths = [len(extra.columns()) for extra in extras]
+    orders = iter(order_cells(project, qs))
+    while chunk := list(islice(orders, CHUNK)):
+        found = [extra.values([order.pk for order, _cells in chunk]) for extra in extras]
+        for order, cells in chunk:
+            for values, width in zip(found, widths, strict=True):
+                cells += list(values.get(order.pk) or [""] * width)
+            yield cells
+
+
+def order_cells(project, qs) -> Iterator[tuple[Order, list]]:
+    """Each order with the engine's cells of its row."""
     pb = playbook_def(project.playbook)
     lang = get_language()
     deliveries = {m.code: m.name(lang) for m in DeliveryMethod.objects.filter(project=project)}
@@ -79,27 +94,30 @@ def order_rows(project, qs) -> Iterator[list]:
         problem = pb.problems.get(order.problem)
         responsible = order.responsible
         payment = order.payment_method
-        yield [
-            order.pk,
-            order.created_at,
-            order.customer_name,
-            format_phone(order.phone),
-            status.names.get(lang) if status else order.status,
-            problem.get(lang) if problem else order.problem,
-            products_text(order.items.all()),
-            order.goods_total,
-            order.total,
-            order.currency,
-            deliveries.get(order.delivery_method, order.delivery_method),
-            address_text(order.delivery_address),
-            order.delivery_date,
-            order.delivery_cost,
-            _(PAYMENT_LABELS[payment]) if payment in PAYMENT_LABELS else payment,
-            order.payment_status,
-            order.paid_amount,
-            (responsible.get_full_name() or responsible.username) if responsible else "",
-            order.last_comment,
-        ]
+        yield (
+            order,
+            [
+                order.pk,
+                order.created_at,
+                order.customer_name,
+                format_phone(order.phone),
+                status.names.get(lang) if status else order.status,
+                problem.get(lang) if problem else order.problem,
+                products_text(order.items.all()),
+                order.goods_total,
+                order.total,
+                order.currency,
+                deliveries.get(order.delivery_method, order.delivery_method),
+                address_text(order.delivery_address),
+                order.delivery_date,
+                order.delivery_cost,
+                _(PAYMENT_LABELS[payment]) if payment in PAYMENT_LABELS else payment,
+                order.payment_status,
+                order.paid_amount,
+                (responsible.get_full_name() or responsible.username) if responsible else "",
+                order.last_comment,
+            ],
+        )
 
 
 @login_required
@@ -110,12 +128,14 @@ def orders_export(request, slug, fmt):
     if fmt not in {"xlsx", "csv"}:
         raise Http404
     f = list_filter(request.GET)
-    qs = filtered_orders(project, f, pb=playbook_def(project.playbook), now=clock.now())
+    pb = playbook_def(project.playbook)
+    qs = filtered_orders(project, f, pb=pb, now=clock.now())
+    extras = plugins.for_playbook(plugins.EXPORT_COLUMNS, pb)  # the plug-in's own columns
     stamp = f"{clock.now().astimezone(ZoneInfo(project.time_zone)):%Y-%m-%d_%H%M}"
     return tabular.file_response(
         fmt,
-        order_columns(),
-        order_rows(project, qs),
+        order_columns() + [column for extra in extras for column in extra.columns()],
+        order_rows(project, qs, extras),
         filename=f"{project.slug}-orders-{stamp}.{fmt}",
         title=_("Orders"),
         tz=project.time_zone,
