@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from dozvon.core import clock
+from dozvon.core.errors import NotFound
 from dozvon.httpkit.api_fields import Day, Strict
 from dozvon.httpkit.api_schemas import Moment, responses
 from dozvon.httpkit.api_serializers import iso
@@ -23,6 +24,8 @@ from dozvon.pickup import rules
 from dozvon.pickup.models import Shipment, ShipmentReport
 from dozvon.pickup.selectors import order_for_shipments, shipment_of
 from dozvon.pickup.services import ReportClash, shipment_report
+from dozvon.pickup.services.base import is_pickup
+from dozvon.playbooks.selectors import playbook_def
 
 router = Router(tags=["pickup"])
 
@@ -170,4 +173,7 @@ def report_shipment(request, order_id: int, payload: ShipmentIn):
     description="Readable by whoever reads the order and by a `shipments` token.",
 )
 def get_shipment(request, order_id: int):
-    return _answer(order_id, request.auth)
+    order = order_for_shipments(order_id=order_id, actor=request.auth)
+    if not is_pickup(playbook_def(order.project.playbook)):
+        raise NotFound()  # an order whose playbook has no parcels has no shipment
+    return shipment_out(order, shipment_of(order), order.project.time_zone)

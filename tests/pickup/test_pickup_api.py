@@ -202,3 +202,12 @@ def test_the_day_is_no_input_of_another_playbook_s_results(cod, api_for):
     )
     assert answer.status_code == 422
     assert {(e["rule"], e["field"]) for e in answer.data["errors"]} == {("input", "collect_on")}
+
+
+def test_an_order_whose_playbook_has_no_parcels_has_no_shipment(cod, api_for):
+    # given a COD order, read by its own project's partner
+    order = cod.intake()
+    api = api_for(cod.supervisor)
+    # then it has no parcel to read: 404, as for any resource that does not exist
+    assert api.get(f"/orders/{order.pk}/shipment").status_code == 404
+    assert api.get(f"/orders/{order.pk}").status_code == 200
