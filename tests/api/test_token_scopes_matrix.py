@@ -98,6 +98,8 @@ UNREACHABLE = {
 # the code against the playbook first: a 422 would hide the scope's answer).
 BODY_OVERRIDES = {"POST /orders/{order_id}/outcome": {"code": "confirm"}}
 NBO_PATH = re.compile(r"offers|eligibility|subscribers|adjustments|interactions")
+# PICK's parcel of an order (PICK-1): asked of an order of the PICK project
+PICK_PATH = re.compile(r"/shipment$")
 
 
 def operations() -> list[tuple[str, str, dict]]:
@@ -161,10 +163,11 @@ def _query(op: dict, components: dict) -> dict:
 def worlds(db, now):
     cod = _world("cod", "cod")
     nbo = _world("nbo", "telecom")
+    pick = _world("pick", "pick")
     campaigns_load(project=nbo.project, rows=CAMPAIGNS, actor=nbo.supervisor, now=now)
     eligibility_load(project=nbo.project, rows=ELIGIBILITY, actor=nbo.partner, now=now)
     partner = UserFactory(username="two-project-partner")
-    for world in (cod, nbo):
+    for world in (cod, nbo, pick):
         MembershipFactory(user=partner, project=world.project, role="integration")
     order, _ = svc.order_intake(
         project=cod.project,
@@ -187,6 +190,7 @@ def worlds(db, now):
     )
     params = {
         "order_id": order.pk,
+        "pick_order_id": pick.intake(external_id="SCOPE-P").pk,
         "interaction_id": interaction.pk,
         "adjustment_id": adjustment.pk,
         "subscription_id": 999999,
@@ -196,11 +200,13 @@ def worlds(db, now):
         "offer": "INBA",
         "name": "operators",
     }
-    return cod, nbo, partner, params
+    return cod, nbo, pick, partner, params
 
 
 def _url(path: str, params: dict, cod, nbo) -> str:
     slug = nbo.project.slug if NBO_PATH.search(path) else cod.project.slug
+    if PICK_PATH.search(path):
+        params = {**params, "order_id": params["pick_order_id"]}
     return "/api/v1" + re.sub(
         r"\{(\w+)\}", lambda m: str(slug if m[1] == "slug" else params[m[1]]), path
     )
@@ -216,8 +222,9 @@ def test_every_operation_is_declared_with_the_scopes_that_may_use_it_x_13():
 @pytest.mark.parametrize("scope", sorted(ALL))
 def test_a_token_does_what_its_scope_says_and_is_refused_the_rest_x_13(worlds, now, scope):
     # given a token of one scope in both projects
-    cod, nbo, partner, params = worlds
-    raw = token_create(user=partner, scopes={cod.project: [scope], nbo.project: [scope]}, now=now)
+    cod, nbo, pick, partner, params = worlds
+    scopes = {cod.project: [scope], nbo.project: [scope], pick.project: [scope]}
+    raw = token_create(user=partner, scopes=scopes, now=now)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en")
     components = api.get_openapi_schema().get("components", {}).get("schemas", {})
     wrong = []
