@@ -41,6 +41,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# the order card's own tools a playbook may turn on (`settings.card_tools`)
+CARD_TOOLS = frozenset({"add_item", "delivery_options"})
+
+
 class PlaybookError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -198,6 +202,13 @@ class PlaybookDef:
         return str(self.settings.get("claim_rule", "COD-9"))
 
     @property
+    def card_tools(self) -> frozenset[str]:
+        """The order card's own tools this playbook's operators use (`settings.card_tools`):
+        `add_item` (COD-11), `delivery_options` (COD-13). None declared: none shown (a DUN
+        or PICK card has no goods to add and no delivery to pick)."""
+        return frozenset(self.settings.get("card_tools", ()))
+
+    @property
     def discount_rule(self) -> str:
         """The rule that caps an item's discount at the product's maximum."""
         return str(self.settings.get("discount_rule", "X-5"))
@@ -276,6 +287,9 @@ def parse_playbook(data: Mapping[str, Any]) -> PlaybookDef:
         for key in ("invalid_phone_problem", "obscene_name_problem", "duplicate_problem"):
             if key in intake and intake[key] not in problem_names:
                 problems.append(f"settings.intake.{key}: unknown problem {intake[key]!r}")
+    tools = settings.get("card_tools", [])
+    if not isinstance(tools, list) or set(tools) - CARD_TOOLS:
+        problems.append(f"settings.card_tools: a list of {sorted(CARD_TOOLS)}")
     payment = settings.get("payment", {})
     methods = payment.get("methods", [])
     if not isinstance(methods, list) or not all(isinstance(m, str) and m for m in methods):

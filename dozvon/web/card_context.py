@@ -281,6 +281,7 @@ def card_context(request, order, *, errors=None, values=None, open_outcome=""):
         ],
         "items": items,
         "products": Product.objects.filter(project=project, is_active=True).order_by("name"),
+        "card_tools": pb.card_tools,
         "closing_script": order_sel.closing_script(order),
         "timeline": timeline,
         "queue": next(
